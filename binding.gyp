@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "pty",
+      "sources": ["hal/serial/native/pty.c"],
+      "cflags": ["-Wall", "-O2"]
+    }
+  ]
+}
