@@ -1,0 +1,5 @@
+/** One benchmark figure: a flat object, as written to the JSON file (see README, Benchmarks as data). */
+export type BenchRow = { kind: string; modulation: string } & Record<string, string | number | boolean | null>;
+
+/** A bench case: a module in test/bench/cases/ whose default export returns its rows. */
+export type BenchCase = (opts: { quick: boolean }) => Promise<BenchRow[]>;
