@@ -1,0 +1,166 @@
+import { dbm0ToPeak, SAMPLE_RATE } from '../q15.ts';
+import { phaseStep, SINE_TABLE } from '../nco.ts';
+import type { FskChannel } from './specs.ts';
+
+export interface FskDemodulatorOptions {
+  /** Received line signal detector: on above, off below (dBm0). */
+  carrierOnDbm0?: number;
+  carrierOffDbm0?: number;
+  /** Largest block passed to process(); sizes the decision buffer. */
+  maxBlock?: number;
+}
+
+const PRODUCT_SHIFT = 6; // x·cos ≤ 2^30 → ≤ 2^24, so a sum over ≤ 128 samples stays below 2^31
+const CD_EVERY = 8; // carrier energy snapshot every 8 samples
+const CD_FRAMES = 2; // consecutive 20 ms frames above (below) threshold to switch on (off)
+
+/**
+ * Non-coherent binary FSK demodulator: two quadrature correlators (mark and space), each a sliding sum over one
+ * bit period of the input mixed down by its tone, compared by energy. This is the matched-filter receiver whose
+ * error rate is ½·exp(−Eb/2N0) for orthogonal tones. Output: one hard decision per sample (1 = mark), for an async
+ * deframer or a synchronous bit clock. Carrier detect measures the stronger correlator's energy against thresholds
+ * with hysteresis, so it only hears energy within the channel.
+ */
+export class FskDemodulator {
+  readonly decisions: Uint8Array;
+  readonly window: number; // samples per correlation window (one bit)
+  carrier = false;
+  private readonly markStep: number;
+  private readonly spaceStep: number;
+  private pm = 0;
+  private ps = 0;
+  private readonly rings: Int32Array; // 4 interleaved rings: mark I, mark Q, space I, space Q
+  private pos = 0;
+  private sIm = 0;
+  private sQm = 0;
+  private sIs = 0;
+  private sQs = 0;
+  private readonly cdShift: number;
+  private readonly cdOn: number;
+  private readonly cdOff: number;
+  private cdAcc = 0;
+  private cdCount = 0;
+  private cdRun = 0;
+  private lastEnergy = 0;
+  private phaseTick = 0;
+
+  constructor(
+    readonly channel: FskChannel,
+    opts: FskDemodulatorOptions = {},
+  ) {
+    this.window = Math.round(SAMPLE_RATE / channel.baud);
+    if (this.window > 128) throw new Error(`FSK window of ${this.window} samples exceeds the accumulator headroom`);
+    this.markStep = phaseStep(channel.markHz);
+    this.spaceStep = phaseStep(channel.spaceHz);
+    this.rings = new Int32Array(4 * this.window);
+    this.decisions = new Uint8Array(opts.maxBlock ?? 4096);
+    // Fixed scale for carrier energy: the largest possible sum shifted to ≤ 2^14, so I²+Q² < 2^31.
+    const maxSum = this.window * 2 ** (30 - PRODUCT_SHIFT);
+    this.cdShift = Math.max(0, Math.ceil(Math.log2(maxSum)) - 14);
+    this.cdOn = this.energyOfTone(opts.carrierOnDbm0 ?? -43);
+    this.cdOff = this.energyOfTone(opts.carrierOffDbm0 ?? -48);
+  }
+
+  /** Correlator energy (in carrier-detect units) of a steady tone at `dbm0` on one of the channel's frequencies. */
+  private energyOfTone(dbm0: number): number {
+    const sum = (this.window * dbm0ToPeak(dbm0) * 32768) / 2 / 2 ** PRODUCT_SHIFT;
+    const v = sum / 2 ** this.cdShift;
+    return v * v;
+  }
+
+  /** Demodulate `n` samples of `rx`; decisions[0..n) receive one hard bit per sample. */
+  process(rx: Int16Array, n: number, offset = 0): void {
+    const rings = this.rings;
+    const w = this.window;
+    const dec = this.decisions;
+    const cdShift = this.cdShift;
+    let pm = this.pm;
+    let ps = this.ps;
+    let pos = this.pos;
+    let sIm = this.sIm;
+    let sQm = this.sQm;
+    let sIs = this.sIs;
+    let sQs = this.sQs;
+    let tick = this.phaseTick;
+    for (let i = 0; i < n; i++) {
+      const x = rx[offset + i];
+      const im = Math.imul(x, SINE_TABLE[((pm + 0x40000000) >>> 0) >>> 22]) >> PRODUCT_SHIFT;
+      const qm = Math.imul(x, SINE_TABLE[pm >>> 22]) >> PRODUCT_SHIFT;
+      const is = Math.imul(x, SINE_TABLE[((ps + 0x40000000) >>> 0) >>> 22]) >> PRODUCT_SHIFT;
+      const qs = Math.imul(x, SINE_TABLE[ps >>> 22]) >> PRODUCT_SHIFT;
+      pm = (pm + this.markStep) >>> 0;
+      ps = (ps + this.spaceStep) >>> 0;
+      const r = pos << 2;
+      sIm += im - rings[r];
+      sQm += qm - rings[r + 1];
+      sIs += is - rings[r + 2];
+      sQs += qs - rings[r + 3];
+      rings[r] = im;
+      rings[r + 1] = qm;
+      rings[r + 2] = is;
+      rings[r + 3] = qs;
+      pos = pos + 1 === w ? 0 : pos + 1;
+      // Block floating point: scale all four sums alike to ≤ 2^14 so the energies fit Int32 at any level.
+      const mag = (sIm < 0 ? -sIm : sIm) | (sQm < 0 ? -sQm : sQm) | (sIs < 0 ? -sIs : sIs) | (sQs < 0 ? -sQs : sQs);
+      let sh = 18 - Math.clz32(mag);
+      if (sh < 0) sh = 0;
+      const a = sIm >> sh;
+      const b = sQm >> sh;
+      const c = sIs >> sh;
+      const d = sQs >> sh;
+      dec[i] = Math.imul(a, a) + Math.imul(b, b) > Math.imul(c, c) + Math.imul(d, d) ? 1 : 0;
+      if (++tick === CD_EVERY) {
+        tick = 0;
+        const a2 = sIm >> cdShift;
+        const b2 = sQm >> cdShift;
+        const c2 = sIs >> cdShift;
+        const d2 = sQs >> cdShift;
+        const em = Math.imul(a2, a2) + Math.imul(b2, b2);
+        const es = Math.imul(c2, c2) + Math.imul(d2, d2);
+        this.cdAcc += em > es ? em : es;
+        this.cdCount++;
+      }
+    }
+    this.pm = pm;
+    this.ps = ps;
+    this.pos = pos;
+    this.sIm = sIm;
+    this.sQm = sQm;
+    this.sIs = sIs;
+    this.sQs = sQs;
+    this.phaseTick = tick;
+    this.updateCarrier();
+  }
+
+  /** Once per block: mean snapshot energy against the on/off thresholds, held for CD_FRAMES blocks. */
+  private updateCarrier(): void {
+    if (this.cdCount === 0) return;
+    const mean = this.cdAcc / this.cdCount;
+    this.lastEnergy = mean;
+    this.cdAcc = 0;
+    this.cdCount = 0;
+    const crossing = this.carrier ? mean < this.cdOff : mean > this.cdOn;
+    this.cdRun = crossing ? this.cdRun + 1 : 0;
+    if (this.cdRun >= CD_FRAMES) {
+      this.carrier = !this.carrier;
+      this.cdRun = 0;
+    }
+  }
+
+  /** In-channel received level of the last block, dBm0 (for telemetry; not used on the sample path). */
+  get levelDbm0(): number {
+    if (this.lastEnergy <= 0) return -Infinity;
+    const ref = this.energyOfTone(0);
+    return 10 * Math.log10(this.lastEnergy / ref);
+  }
+
+  reset(): void {
+    this.rings.fill(0);
+    this.sIm = this.sQm = this.sIs = this.sQs = 0;
+    this.pos = 0;
+    this.carrier = false;
+    this.cdRun = 0;
+    this.cdAcc = 0;
+    this.cdCount = 0;
+  }
+}

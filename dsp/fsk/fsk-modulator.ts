@@ -1,0 +1,51 @@
+import { dbm0ToPeak, SAMPLE_RATE } from '../q15.ts';
+import { phaseStep, sinQ15 } from '../nco.ts';
+import type { BitSource } from '../uart/bit-source.ts';
+import type { FskChannel } from './specs.ts';
+
+/** Continuous-phase binary FSK modulator: one 32-bit phase accumulator whose step follows the current bit. */
+export class FskModulator {
+  private phase = 0;
+  private readonly markStep: number;
+  private readonly spaceStep: number;
+  private readonly spbQ16: number; // samples per bit, Q16
+  private bitClock = 0; // Q16 samples left in the current bit
+  private bit = 1;
+  amplitude: number;
+
+  constructor(
+    readonly channel: FskChannel,
+    levelDbm0 = -10,
+  ) {
+    this.markStep = phaseStep(channel.markHz);
+    this.spaceStep = phaseStep(channel.spaceHz);
+    this.spbQ16 = Math.round((SAMPLE_RATE / channel.baud) * 65536);
+    this.amplitude = Math.round(dbm0ToPeak(levelDbm0));
+  }
+
+  /** Write `n` samples to `out`, taking a new bit from `source` at each bit boundary. */
+  process(out: Int16Array, n: number, source: BitSource, offset = 0): void {
+    let phase = this.phase;
+    let clock = this.bitClock;
+    let step = this.bit ? this.markStep : this.spaceStep;
+    const amp = this.amplitude;
+    for (let i = 0; i < n; i++) {
+      if (clock <= 0) {
+        clock += this.spbQ16;
+        this.bit = source.nextBit();
+        step = this.bit ? this.markStep : this.spaceStep;
+      }
+      clock -= 65536;
+      out[offset + i] = (Math.imul(sinQ15(phase), amp) + 0x4000) >> 15;
+      phase = (phase + step) >>> 0;
+    }
+    this.phase = phase;
+    this.bitClock = clock;
+  }
+
+  reset(): void {
+    this.phase = 0;
+    this.bitClock = 0;
+    this.bit = 1;
+  }
+}
