@@ -1,0 +1,970 @@
+/*
+ * spandsp-modem — an independent FSK peer for Dialtone's interop tests, built on spandsp 0.0.6.
+ *
+ * The modulators and demodulators are spandsp's (fsk_tx / fsk_rx); the call procedure around them
+ * (answer tone, carrier detection, async 8N1 framing, half-duplex turn-taking, PRBS checking) is ours.
+ *
+ * Modes (see printUsage() below):
+ *   lock-step peer   read 160 samples from stdin, write 160 samples to stdout, per 20 ms frame, until EOF
+ *   --ber-tx/--ber-rx  O.150 2^15-1 PRBS through one FSK channel, for bit error rate measurement
+ *   --throughput     a full-duplex pair in memory, timed with CLOCK_PROCESS_CPUTIME_ID
+ *
+ * Audio is S16LE, 8000 Hz, mono (the host is assumed little-endian: x86 and ARM Linux are).
+ * Transmit level: spandsp's preset default for every channel, -14 dBm0; the answer tones use the same level.
+ *
+ * spandsp 0.0.6 preset_fsk_specs[] (space = bit 0, mark = bit 1), checked against the standards:
+ *   FSK_V21CH1      space 1180, mark  980 Hz, 300 bit/s  ITU-T V.21 clause 2: channel 1, F0 1080 Hz +/-100
+ *   FSK_V21CH2      space 1850, mark 1650 Hz, 300 bit/s  ITU-T V.21 clause 2: channel 2, F0 1750 Hz +/-100
+ *   FSK_V23CH1      space 2100, mark 1300 Hz, 1200 bit/s ITU-T V.23 clause 2: mode 2 forward channel
+ *   FSK_V23CH2      space  450, mark  390 Hz, 75 bit/s   ITU-T V.23 clause 3: backward channel
+ *   FSK_BELL103CH1  space 2025, mark 2225 Hz, 300 bit/s  Bell 103 ANSWER channel
+ *   FSK_BELL103CH2  space 1070, mark 1270 Hz, 300 bit/s  Bell 103 ORIGINATE channel
+ *   FSK_BELL202     space 2200, mark 1200 Hz, 1200 bit/s Bell 202
+ * Note that spandsp's Bell 103 "channel 1" is the answer channel, so a Bell 103 caller (originate)
+ * transmits FSK_BELL103CH2 and the answerer FSK_BELL103CH1. The --ber specs bell103ch1/bell103ch2 follow
+ * spandsp's names; bell103orig/bell103ans are unambiguous aliases.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <spandsp.h>
+
+#define SAMPLE_RATE 8000
+#define FRAME 160                 /* 20 ms */
+#define FRAMES_PER_SECOND 50
+#define TX_LEVEL_DBM0 (-14.0)     /* spandsp preset default */
+#define DETECT_LEVEL_DBM0 (-43.0) /* ITU-T V.21 clause 7 / V.23 clause 8: carrier "on" threshold */
+
+static int verbose;
+
+#define LOG(...) do { if (verbose) fprintf(stderr, __VA_ARGS__); } while (0)
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Channels and modem families                                                                      */
+
+typedef struct {
+    const char *name;
+    int preset;
+} channel_name_t;
+
+static const channel_name_t channel_names[] = {
+    {"v21ch1", FSK_V21CH1},         {"v21ch2", FSK_V21CH2},         {"v23ch1", FSK_V23CH1},
+    {"v23ch2", FSK_V23CH2},         {"bell103ch1", FSK_BELL103CH1}, {"bell103ch2", FSK_BELL103CH2},
+    {"bell103ans", FSK_BELL103CH1}, {"bell103orig", FSK_BELL103CH2}, {"bell202", FSK_BELL202},
+    {NULL, 0},
+};
+
+typedef struct {
+    const char *name;
+    int caller_tx;         /* preset the calling modem transmits */
+    int answerer_tx;       /* preset the answering modem transmits */
+    int half_duplex;
+    double answer_tone_hz;
+    int answer_tone_frames;
+    int answer_silence_frames;
+    int answer_tone_is_carrier; /* Bell 103: the answer tone is the answer channel's mark */
+    int itu;
+} family_t;
+
+static const family_t families[] = {
+    /* ITU-T V.25 clause 4: ANS 2100 Hz for 3.3 s, then 75 ms of silence before the answerer's carrier. */
+    {"v21", FSK_V21CH1, FSK_V21CH2, 0, 2100.0, 165, 4, 0, 1},
+    {"v23", FSK_V23CH2, FSK_V23CH1, 0, 2100.0, 165, 4, 0, 1},
+    /* Bell: 2225 Hz answer tone for about 2 s. */
+    {"bell103", FSK_BELL103CH2, FSK_BELL103CH1, 0, 2225.0, 100, 0, 1, 0},
+    {"bell202", FSK_BELL202, FSK_BELL202, 1, 2225.0, 100, 0, 0, 0},
+    {NULL, 0, 0, 0, 0.0, 0, 0, 0, 0},
+};
+
+static const family_t *find_family(const char *name)
+{
+    for (const family_t *f = families; f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}
+
+static int find_channel(const char *name)
+{
+    for (const channel_name_t *c = channel_names; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c->preset;
+    return -1;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Frame I/O                                                                                        */
+
+/* Reads exactly n bytes unless EOF comes first; returns the count read. */
+static size_t read_full(int fd, void *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, (char *) buf + got, n - got);
+        if (r == 0)
+            break;
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        got += (size_t) r;
+    }
+    return got;
+}
+
+static int write_full(int fd, const void *buf, size_t n)
+{
+    size_t put = 0;
+    while (put < n) {
+        ssize_t w = write(fd, (const char *) buf + put, n - put);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        put += (size_t) w;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Frame analysis: Hann-windowed DFT bins (50 Hz apart) give in-band energy for carrier and tone     */
+/* detection, independently of spandsp's wideband power meter.                                      */
+
+static double hann[FRAME];
+static double dft_cos[FRAME / 2 + 1][FRAME];
+static double dft_sin[FRAME / 2 + 1][FRAME];
+static double hann_sum_sq;
+
+static void analysis_init(void)
+{
+    hann_sum_sq = 0.0;
+    for (int n = 0; n < FRAME; n++) {
+        hann[n] = 0.5 - 0.5 * cos(2.0 * M_PI * n / FRAME);
+        hann_sum_sq += hann[n] * hann[n];
+    }
+    for (int k = 0; k <= FRAME / 2; k++)
+        for (int n = 0; n < FRAME; n++) {
+            dft_cos[k][n] = cos(2.0 * M_PI * k * n / FRAME);
+            dft_sin[k][n] = sin(2.0 * M_PI * k * n / FRAME);
+        }
+}
+
+typedef struct {
+    double xw[FRAME];
+    double total; /* sum of windowed samples squared */
+} frame_analysis_t;
+
+static void analyse_frame(frame_analysis_t *a, const int16_t *x)
+{
+    a->total = 0.0;
+    for (int n = 0; n < FRAME; n++) {
+        a->xw[n] = hann[n] * x[n];
+        a->total += a->xw[n] * a->xw[n];
+    }
+}
+
+/* Energy between lo_hz and hi_hz, on the same scale as a->total (Parseval, one-sided spectrum). */
+static double band_energy(const frame_analysis_t *a, double lo_hz, double hi_hz)
+{
+    int klo = (int) ceil(lo_hz / 50.0), khi = (int) floor(hi_hz / 50.0);
+    if (klo < 1) klo = 1;
+    if (khi > FRAME / 2 - 1) khi = FRAME / 2 - 1;
+    double e = 0.0;
+    for (int k = klo; k <= khi; k++) {
+        double re = 0.0, im = 0.0;
+        for (int n = 0; n < FRAME; n++) {
+            re += a->xw[n] * dft_cos[k][n];
+            im += a->xw[n] * dft_sin[k][n];
+        }
+        e += re * re + im * im;
+    }
+    return 2.0 * e / FRAME;
+}
+
+/* Full scale sine is +3.14 dBm0 (G.711). */
+static double energy_dbm0(double windowed_energy)
+{
+    double mean_square = windowed_energy / hann_sum_sq;
+    return 10.0 * log10(mean_square / (32767.0 * 32767.0 / 2.0) + 1e-30) + 3.14;
+}
+
+typedef struct {
+    double lo_hz, hi_hz;
+} band_t;
+
+static band_t channel_band(int preset)
+{
+    const fsk_spec_t *s = &preset_fsk_specs[preset];
+    double lo = s->freq_zero < s->freq_one ? s->freq_zero : s->freq_one;
+    double hi = s->freq_zero > s->freq_one ? s->freq_zero : s->freq_one;
+    double margin = s->baud_rate / 200.0; /* half the bit rate, at least 150 Hz */
+    if (margin < 150.0) margin = 150.0;
+    band_t b = {lo - margin, hi + margin};
+    return b;
+}
+
+static int band_present(const frame_analysis_t *a, band_t b)
+{
+    double e = band_energy(a, b.lo_hz, b.hi_hz);
+    return energy_dbm0(e) >= DETECT_LEVEL_DBM0 && e >= 0.3 * a->total;
+}
+
+static int tone_present(const frame_analysis_t *a, double hz)
+{
+    double e = band_energy(a, hz - 100.0, hz + 100.0);
+    return energy_dbm0(e) >= DETECT_LEVEL_DBM0 && e >= 0.6 * a->total;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Async 8N1 framing: start bit 0, 8 data bits LSB first, stop bit 1, mark (1) idle.                */
+
+typedef struct {
+    const uint8_t *data;
+    size_t len, pos;
+    int enabled;  /* characters may start */
+    int shreg;    /* bits of the character in progress, next bit in bit 0 */
+    int nbits;    /* bits of it still to send */
+    int drained;  /* the last stop bit has gone out */
+} framer_t;
+
+static int framer_get_bit(void *user_data)
+{
+    framer_t *f = user_data;
+    if (f->nbits == 0) {
+        if (!f->enabled || f->pos >= f->len) {
+            if (f->pos >= f->len)
+                f->drained = 1;
+            return 1;
+        }
+        f->shreg = (f->data[f->pos++] << 1) | 0x200;
+        f->nbits = 10;
+    }
+    int bit = f->shreg & 1;
+    f->shreg >>= 1;
+    f->nbits--;
+    return bit;
+}
+
+enum { DEFRAME_WAIT_MARK, DEFRAME_HUNT, DEFRAME_DATA };
+
+typedef struct {
+    int state;
+    int nbits;
+    int shreg;
+    void (*put_byte)(void *user_data, int byte);
+    void *user_data;
+} deframer_t;
+
+static void deframer_reset(deframer_t *d)
+{
+    d->state = DEFRAME_WAIT_MARK;
+}
+
+static void deframer_put_bit(void *user_data, int bit)
+{
+    deframer_t *d = user_data;
+    if (bit < 0) { /* a spandsp status value, not a bit */
+        deframer_reset(d);
+        return;
+    }
+    switch (d->state) {
+    case DEFRAME_WAIT_MARK:
+        if (bit) d->state = DEFRAME_HUNT;
+        break;
+    case DEFRAME_HUNT:
+        if (!bit) {
+            d->state = DEFRAME_DATA;
+            d->nbits = 0;
+            d->shreg = 0;
+        }
+        break;
+    case DEFRAME_DATA:
+        if (d->nbits < 8) {
+            d->shreg |= bit << d->nbits++;
+        } else if (bit) {
+            d->put_byte(d->user_data, d->shreg);
+            d->state = DEFRAME_HUNT;
+        } else {
+            d->state = DEFRAME_WAIT_MARK; /* framing error */
+        }
+        break;
+    }
+}
+
+static void fsk_rx_status(void *user_data, int status)
+{
+    deframer_t *d = user_data;
+    if (status == SIG_STATUS_CARRIER_UP || status == SIG_STATUS_CARRIER_DOWN)
+        deframer_reset(d);
+}
+
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Lock-step peer: the call procedure                                                               */
+
+typedef enum {
+    ST_ANSWER_TONE,    /* answerer: answer tone */
+    ST_ANSWER_SILENCE, /* answerer: V.25 clause 4 gap after ANS */
+    ST_WAIT_TONE,      /* caller: silent, listening for the answer tone */
+    ST_WAIT_TONE_END,  /* Bell 202 caller: tone heard, waiting for it to stop */
+    ST_WAIT_CARRIER,   /* waiting for the other modem's carrier */
+    ST_PREAMBLE,       /* caller: own carrier (mark) before data */
+    ST_DATA,           /* connected */
+    ST_FINISHING,      /* work done: carrier held a while longer */
+    ST_HANGUP,         /* carrier dropped: silence, then exit */
+} peer_state_t;
+
+static const char *const state_names[] = {
+    "ANSWER_TONE", "ANSWER_SILENCE", "WAIT_TONE", "WAIT_TONE_END", "WAIT_CARRIER",
+    "PREAMBLE",    "DATA",           "FINISHING", "HANGUP",
+};
+
+/* Half-duplex (Bell 202) transmitter: a burst is preamble, payload, then a short mark tail. */
+typedef enum { HD_IDLE, HD_PREAMBLE, HD_PAYLOAD, HD_TAIL } hd_phase_t;
+
+#define CARRIER_DETECT_FRAMES 8   /* ~150 ms of continuous carrier */
+#define ANSWER_TONE_MIN_FRAMES 25 /* 0.5 s */
+#define PREAMBLE_FRAMES 10        /* 200 ms of mark before data */
+#define MARK_TAIL_FRAMES 3        /* ~50 ms of mark after the last character */
+#define TURNAROUND_FRAMES 5       /* Bell 202: 100 ms of quiet line before transmitting */
+#define NO_CARRIER_FRAMES 50      /* 1 s */
+#define FINISH_FRAMES 50          /* --expect: carrier held 1 s */
+#define HANGUP_FRAMES 25          /* 0.5 s of silence before exit */
+
+typedef struct {
+    const family_t *fam;
+    int caller;
+    band_t rx_band;
+    fsk_tx_state_t *tx;
+    fsk_rx_state_t *rx;
+    const fsk_spec_t *rx_spec;
+    framer_t framer;
+    deframer_t deframer;
+    FILE *recv_file;
+    long received;
+    long expect; /* -1: not given */
+    int hangup_after_send;
+    double max_seconds; /* 0: no limit */
+    peer_state_t state;
+    int state_frames;
+    int finish_frames;
+    int tone_frames, carrier_frames, quiet_frames;
+    int connected;
+    hd_phase_t hd;
+    int hd_frames;
+    int hello_pending;
+    double tone_phase, tone_amp;
+    long frame;
+} peer_t;
+
+static void set_state(peer_t *p, peer_state_t s)
+{
+    LOG("%8.2f s  %s -> %s\n", p->frame / (double) FRAMES_PER_SECOND, state_names[p->state], state_names[s]);
+    p->state = s;
+    p->state_frames = 0;
+}
+
+static void peer_connect(peer_t *p, peer_state_t next)
+{
+    p->connected = 1;
+    LOG("%8.2f s  CONNECT\n", p->frame / (double) FRAMES_PER_SECOND);
+    set_state(p, next);
+    if (next == ST_DATA && !p->fam->half_duplex)
+        p->framer.enabled = 1;
+}
+
+static void peer_put_byte(void *user_data, int byte)
+{
+    peer_t *p = user_data;
+    if (!p->connected || p->state == ST_HANGUP)
+        return;
+    p->received++;
+    if (p->recv_file) {
+        fputc(byte, p->recv_file);
+        fflush(p->recv_file);
+    }
+}
+
+static int half_duplex_transmitting(const peer_t *p)
+{
+    return p->fam->half_duplex && p->hd != HD_IDLE;
+}
+
+/* Updates the detectors from one received frame and feeds the demodulator. */
+static void peer_listen(peer_t *p, const int16_t *rx)
+{
+    frame_analysis_t a;
+    analyse_frame(&a, rx);
+    int tone = tone_present(&a, p->fam->answer_tone_hz);
+    int carrier = band_present(&a, p->rx_band);
+    /* Before the call is up, V.25 ANS (2100 Hz) lies inside the V.23 forward band: it is not a carrier. */
+    if (p->fam->itu && !p->connected && tone)
+        carrier = 0;
+    p->tone_frames = tone ? p->tone_frames + 1 : 0;
+    p->carrier_frames = carrier ? p->carrier_frames + 1 : 0;
+    p->quiet_frames = carrier ? 0 : p->quiet_frames + 1;
+    /* A half-duplex modem does not listen while it talks. */
+    if (!half_duplex_transmitting(p))
+        fsk_rx(p->rx, rx, FRAME);
+}
+
+static int payload_sent(const peer_t *p)
+{
+    return p->framer.drained && p->framer.pos >= p->framer.len && !half_duplex_transmitting(p);
+}
+
+static void half_duplex_step(peer_t *p)
+{
+    p->hd_frames++;
+    switch (p->hd) {
+    case HD_IDLE:
+        if ((p->framer.pos < p->framer.len || p->hello_pending) && p->quiet_frames >= TURNAROUND_FRAMES) {
+            LOG("%8.2f s  half duplex: carrier on\n", p->frame / (double) FRAMES_PER_SECOND);
+            p->hd = HD_PREAMBLE;
+            p->hd_frames = 0;
+            p->hello_pending = 0;
+            p->framer.drained = 0;
+        }
+        break;
+    case HD_PREAMBLE:
+        if (p->hd_frames >= PREAMBLE_FRAMES) {
+            p->hd = HD_PAYLOAD;
+            p->framer.enabled = 1;
+        }
+        break;
+    case HD_PAYLOAD:
+        if (p->framer.drained) {
+            p->hd = HD_TAIL;
+            p->hd_frames = 0;
+        }
+        break;
+    case HD_TAIL:
+        if (p->hd_frames >= MARK_TAIL_FRAMES) {
+            LOG("%8.2f s  half duplex: carrier off\n", p->frame / (double) FRAMES_PER_SECOND);
+            p->hd = HD_IDLE;
+            p->framer.enabled = 0;
+            fsk_rx_restart(p->rx, p->rx_spec, FSK_FRAME_MODE_ASYNC);
+            deframer_reset(&p->deframer);
+        }
+        break;
+    }
+}
+
+/* Returns -1 to carry on, or the exit status. */
+static int peer_data_step(peer_t *p)
+{
+    if (p->fam->half_duplex)
+        half_duplex_step(p);
+    else if (p->quiet_frames > NO_CARRIER_FRAMES) {
+        LOG("%8.2f s  NO CARRIER\n", p->frame / (double) FRAMES_PER_SECOND);
+        return 0;
+    }
+    if (!payload_sent(p))
+        return -1;
+    if (p->hangup_after_send) {
+        p->finish_frames = p->fam->half_duplex ? 0 : MARK_TAIL_FRAMES;
+        set_state(p, ST_FINISHING);
+    } else if (p->expect >= 0 && p->received >= p->expect) {
+        p->finish_frames = FINISH_FRAMES;
+        set_state(p, ST_FINISHING);
+    }
+    return -1;
+}
+
+static int peer_step(peer_t *p)
+{
+    const family_t *f = p->fam;
+    switch (p->state) {
+    case ST_ANSWER_TONE:
+        if (f->answer_tone_is_carrier && p->carrier_frames >= CARRIER_DETECT_FRAMES)
+            peer_connect(p, ST_DATA);
+        else if (p->state_frames >= f->answer_tone_frames)
+            set_state(p, f->answer_silence_frames ? ST_ANSWER_SILENCE : ST_WAIT_CARRIER);
+        break;
+    case ST_ANSWER_SILENCE:
+        if (p->state_frames >= f->answer_silence_frames)
+            set_state(p, ST_WAIT_CARRIER);
+        break;
+    case ST_WAIT_TONE:
+        if (p->tone_frames >= ANSWER_TONE_MIN_FRAMES)
+            set_state(p, f->half_duplex ? ST_WAIT_TONE_END : ST_WAIT_CARRIER);
+        break;
+    case ST_WAIT_TONE_END:
+        if (p->tone_frames == 0 && p->quiet_frames >= 2) {
+            p->hello_pending = 1;
+            peer_connect(p, ST_DATA);
+        }
+        break;
+    case ST_WAIT_CARRIER:
+        if (p->carrier_frames >= CARRIER_DETECT_FRAMES)
+            peer_connect(p, p->caller && !f->half_duplex ? ST_PREAMBLE : ST_DATA);
+        break;
+    case ST_PREAMBLE:
+        if (p->state_frames >= PREAMBLE_FRAMES) {
+            set_state(p, ST_DATA);
+            p->framer.enabled = 1;
+        }
+        break;
+    case ST_DATA:
+        return peer_data_step(p);
+    case ST_FINISHING:
+        if (!f->half_duplex && p->quiet_frames > NO_CARRIER_FRAMES)
+            return 0;
+        if (p->state_frames >= p->finish_frames)
+            set_state(p, ST_HANGUP);
+        break;
+    case ST_HANGUP:
+        if (p->state_frames >= HANGUP_FRAMES)
+            return 0;
+        break;
+    }
+    return -1;
+}
+
+static void answer_tone_gen(peer_t *p, int16_t *out)
+{
+    double step = 2.0 * M_PI * p->fam->answer_tone_hz / SAMPLE_RATE;
+    for (int i = 0; i < FRAME; i++) {
+        out[i] = (int16_t) lrint(p->tone_amp * sin(p->tone_phase));
+        p->tone_phase = fmod(p->tone_phase + step, 2.0 * M_PI);
+    }
+}
+
+static void peer_transmit(peer_t *p, int16_t *out)
+{
+    int carrier;
+    switch (p->state) {
+    case ST_ANSWER_TONE:
+        if (p->fam->answer_tone_is_carrier)
+            fsk_tx(p->tx, out, FRAME);
+        else
+            answer_tone_gen(p, out);
+        return;
+    case ST_WAIT_CARRIER:
+        carrier = !p->caller && !p->fam->half_duplex;
+        break;
+    case ST_PREAMBLE:
+        carrier = 1;
+        break;
+    case ST_DATA:
+    case ST_FINISHING:
+        carrier = p->fam->half_duplex ? half_duplex_transmitting(p) : 1;
+        break;
+    default:
+        carrier = 0;
+        break;
+    }
+    if (carrier)
+        fsk_tx(p->tx, out, FRAME);
+    else
+        memset(out, 0, FRAME * sizeof(out[0]));
+}
+
+static int run_peer(peer_t *p)
+{
+    int16_t rx[FRAME], tx[FRAME];
+    signal(SIGPIPE, SIG_IGN);
+    for (;;) {
+        if (p->max_seconds > 0 && p->frame >= (long) (p->max_seconds * FRAMES_PER_SECOND)) {
+            LOG("%8.2f s  line time limit reached\n", p->frame / (double) FRAMES_PER_SECOND);
+            return 2;
+        }
+        if (read_full(0, rx, sizeof(rx)) < sizeof(rx)) {
+            LOG("%8.2f s  end of input: the line is closed\n", p->frame / (double) FRAMES_PER_SECOND);
+            return 0;
+        }
+        peer_listen(p, rx);
+        int status = peer_step(p);
+        if (status >= 0)
+            return status;
+        peer_transmit(p, tx);
+        if (write_full(1, tx, sizeof(tx)) < 0)
+            return 0; /* the other end has gone */
+        p->state_frames++;
+        p->frame++;
+    }
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "spandsp-modem: cannot open %s: %s\n", path, strerror(errno));
+        exit(1);
+    }
+    size_t cap = 4096, n = 0;
+    uint8_t *buf = malloc(cap);
+    size_t r;
+    while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+static void peer_init(peer_t *p, const family_t *fam, int caller)
+{
+    memset(p, 0, sizeof(*p));
+    p->fam = fam;
+    p->caller = caller;
+    p->expect = -1;
+    int tx_preset = caller ? fam->caller_tx : fam->answerer_tx;
+    int rx_preset = caller ? fam->answerer_tx : fam->caller_tx;
+    p->rx_spec = &preset_fsk_specs[rx_preset];
+    p->rx_band = channel_band(rx_preset);
+    p->tx = fsk_tx_init(NULL, &preset_fsk_specs[tx_preset], framer_get_bit, &p->framer);
+    p->deframer.put_byte = peer_put_byte;
+    p->deframer.user_data = p;
+    deframer_reset(&p->deframer);
+    p->rx = fsk_rx_init(NULL, p->rx_spec, FSK_FRAME_MODE_ASYNC, deframer_put_bit, &p->deframer);
+    fsk_rx_set_modem_status_handler(p->rx, fsk_rx_status, &p->deframer);
+    p->tone_amp = 32767.0 * pow(10.0, (TX_LEVEL_DBM0 - 3.14) / 20.0);
+    p->state = caller ? ST_WAIT_TONE : ST_ANSWER_TONE;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Bit error rate: ITU-T O.150 clause 5.3 PRBS 2^15-1, x^15 + x^14 + 1, output inverted.            */
+
+#define PRBS_SEED 0x7FFF
+
+/* Register bit 0 holds the newest (uninverted) bit; stages 14 and 15 are bits 13 and 14. */
+static int prbs_feedback(uint16_t reg)
+{
+    return ((reg >> 14) ^ (reg >> 13)) & 1;
+}
+
+static int prbs_next(uint16_t *reg)
+{
+    int fb = prbs_feedback(*reg);
+    *reg = (uint16_t) (((*reg << 1) | fb) & 0x7FFF);
+    return fb ^ 1;
+}
+
+/* How many bits a generator started from PRBS_SEED has produced when its register equals reg. */
+static long prbs_position(uint16_t reg)
+{
+    uint16_t g = PRBS_SEED;
+    for (long k = 0; k < 32767; k++) {
+        if (g == reg)
+            return k;
+        prbs_next(&g);
+    }
+    return 0;
+}
+
+typedef struct {
+    long bits_total; /* --bits */
+    long pre_bits, post_bits;
+    long index;
+    uint16_t reg;
+} ber_source_t;
+
+static int ber_source_get_bit(void *user_data)
+{
+    ber_source_t *s = user_data;
+    long i = s->index++;
+    if (i < s->pre_bits || i >= s->pre_bits + s->bits_total)
+        return 1;
+    return prbs_next(&s->reg);
+}
+
+static int run_ber_tx(int preset, long bits)
+{
+    const fsk_spec_t *spec = &preset_fsk_specs[preset];
+    double baud = spec->baud_rate / 100.0;
+    ber_source_t src = {bits, lrint(0.2 * baud), lrint(0.2 * baud) + 8, 0, PRBS_SEED};
+    long total_samples = (long) ceil((src.pre_bits + bits + src.post_bits) * SAMPLE_RATE / baud);
+    fsk_tx_state_t *tx = fsk_tx_init(NULL, spec, ber_source_get_bit, &src);
+    int16_t buf[FRAME];
+    signal(SIGPIPE, SIG_IGN);
+    for (long done = 0; done < total_samples; done += FRAME) {
+        int n = total_samples - done < FRAME ? (int) (total_samples - done) : FRAME;
+        fsk_tx(tx, buf, n);
+        if (write_full(1, buf, n * sizeof(buf[0])) < 0)
+            return 1;
+    }
+    return 0;
+}
+
+enum { BER_SEARCH, BER_LOCKED };
+
+#define BER_LOCK_RUN 32    /* consecutive correct self-synchronised predictions */
+#define BER_WINDOW 128     /* slip detection: this many recent bits... */
+#define BER_WINDOW_BAD 48  /* ...with this many errors means the lock is lost */
+
+typedef struct {
+    long bits_total;
+    int state;
+    uint16_t reg; /* self-synchronising register, fed with the received bits */
+    uint16_t gen; /* free-running reference once locked */
+    int loaded, run;
+    int ever_locked;
+    long position; /* PRBS bits sent up to the current one, once known */
+    long first_position;
+    long bits, errors, resyncs;
+    uint8_t window[BER_WINDOW];
+    int window_pos, window_errors;
+} ber_checker_t;
+
+static void ber_lock(ber_checker_t *c)
+{
+    c->state = BER_LOCKED;
+    c->gen = c->reg;
+    memset(c->window, 0, sizeof(c->window));
+    c->window_errors = 0;
+    if (!c->ever_locked) {
+        c->ever_locked = 1;
+        c->position = prbs_position(c->reg);
+        c->first_position = c->position;
+    }
+}
+
+static void ber_search_bit(ber_checker_t *c, int bit)
+{
+    int u = bit ^ 1;
+    int predicted_ok = c->loaded >= 15 && c->reg != 0 && prbs_feedback(c->reg) == u;
+    c->run = predicted_ok ? c->run + 1 : 0;
+    c->reg = (uint16_t) (((c->reg << 1) | u) & 0x7FFF);
+    c->loaded++;
+    if (c->run >= BER_LOCK_RUN && c->reg != 0)
+        ber_lock(c);
+}
+
+static void ber_checker_put_bit(void *user_data, int bit)
+{
+    ber_checker_t *c = user_data;
+    if (bit < 0)
+        return; /* carrier status */
+    if (c->ever_locked && ++c->position > c->bits_total)
+        return; /* the mark after the PRBS */
+    if (c->state == BER_SEARCH) {
+        ber_search_bit(c, bit);
+        return;
+    }
+    int err = prbs_next(&c->gen) != bit;
+    c->reg = (uint16_t) (((c->reg << 1) | (bit ^ 1)) & 0x7FFF);
+    c->bits++;
+    c->errors += err;
+    c->window_errors += err - c->window[c->window_pos];
+    c->window[c->window_pos] = (uint8_t) err;
+    c->window_pos = (c->window_pos + 1) % BER_WINDOW;
+    if (c->window_errors > BER_WINDOW_BAD) {
+        c->state = BER_SEARCH;
+        c->run = 0;
+        c->resyncs++;
+    }
+}
+
+static int run_ber_rx(int preset, long bits)
+{
+    ber_checker_t c;
+    memset(&c, 0, sizeof(c));
+    c.bits_total = bits;
+    fsk_rx_state_t *rx = fsk_rx_init(NULL, &preset_fsk_specs[preset], FSK_FRAME_MODE_SYNC, ber_checker_put_bit, &c);
+    int16_t buf[FRAME];
+    size_t got;
+    while ((got = read_full(0, buf, sizeof(buf))) >= sizeof(buf[0]))
+        fsk_rx(rx, buf, (int) (got / sizeof(buf[0])));
+    long expected = c.ever_locked ? bits - c.first_position : bits;
+    printf("{\"bits\":%ld,\"errors\":%ld,\"missing\":%ld,\"resyncs\":%ld}\n", c.bits, c.errors,
+           expected - c.bits, c.resyncs);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Throughput: both directions of a call in memory, random characters, CPU time measured.           */
+
+typedef struct {
+    const uint8_t *expected;
+    long received, ok;
+} char_counter_t;
+
+static void count_byte(void *user_data, int byte)
+{
+    char_counter_t *c = user_data;
+    if (c->expected[c->received++] == byte)
+        c->ok++;
+}
+
+typedef struct {
+    framer_t framer;
+    fsk_tx_state_t *tx;
+    fsk_rx_state_t *rx; /* receives the other side */
+    deframer_t deframer;
+    char_counter_t counter;
+    uint8_t *data;
+} bench_side_t;
+
+static void bench_side_init(bench_side_t *s, int tx_preset, int rx_preset, size_t nbytes, uint32_t seed,
+                            const uint8_t *other_data)
+{
+    memset(s, 0, sizeof(*s));
+    s->data = malloc(nbytes);
+    for (size_t i = 0; i < nbytes; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        s->data[i] = (uint8_t) (seed >> 24);
+    }
+    s->framer.data = s->data;
+    s->framer.len = nbytes;
+    s->framer.enabled = 1;
+    s->tx = fsk_tx_init(NULL, &preset_fsk_specs[tx_preset], framer_get_bit, &s->framer);
+    s->counter.expected = other_data;
+    s->deframer.put_byte = count_byte;
+    s->deframer.user_data = &s->counter;
+    deframer_reset(&s->deframer);
+    s->rx = fsk_rx_init(NULL, &preset_fsk_specs[rx_preset], FSK_FRAME_MODE_ASYNC, deframer_put_bit, &s->deframer);
+    fsk_rx_set_modem_status_handler(s->rx, fsk_rx_status, &s->deframer);
+}
+
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int run_throughput(const family_t *fam, double seconds)
+{
+    long frames = lrint(seconds * FRAMES_PER_SECOND);
+    size_t nbytes = (size_t) (seconds * 160) + 16; /* more than 1200 bit/s can carry */
+    bench_side_t caller, answerer;
+    /* Data first, so each receiver can check against the other side's characters. */
+    bench_side_init(&caller, fam->caller_tx, fam->answerer_tx, nbytes, 1u, NULL);
+    bench_side_init(&answerer, fam->answerer_tx, fam->caller_tx, nbytes, 2u, caller.data);
+    caller.counter.expected = answerer.data;
+    int16_t from_caller[FRAME], from_answerer[FRAME];
+    double t0 = cpu_seconds();
+    for (long i = 0; i < frames; i++) {
+        fsk_tx(caller.tx, from_caller, FRAME);
+        fsk_tx(answerer.tx, from_answerer, FRAME);
+        fsk_rx(answerer.rx, from_caller, FRAME);
+        fsk_rx(caller.rx, from_answerer, FRAME);
+    }
+    double cpu = cpu_seconds() - t0;
+    double line = frames / (double) FRAMES_PER_SECOND;
+    printf("{\"seconds_line\":%g,\"seconds_cpu\":%.6f,\"x_realtime\":%.1f,\"chars_ok\":%ld,\"chars_sent\":%ld}\n",
+           line, cpu, cpu > 0 ? line / cpu : 0.0, caller.counter.ok + answerer.counter.ok,
+           (long) (caller.framer.pos + answerer.framer.pos));
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Command line                                                                                     */
+
+static void print_usage(void)
+{
+    fputs("usage:\n"
+          "  spandsp-modem --modem v21|bell103|v23|bell202 --role caller|answerer\n"
+          "                [--send FILE] [--recv FILE] [--expect N] [--hangup-after-send]\n"
+          "                [--max-seconds S] [--verbose]\n"
+          "      lock-step peer: per 20 ms frame, reads 160 S16LE samples (8000 Hz) from stdin,\n"
+          "      writes 160 to stdout, until EOF. Exit 0: call ended; 2: --max-seconds exceeded.\n"
+          "  spandsp-modem --ber-tx --modem SPEC --bits N    modulated O.150 PRBS to stdout\n"
+          "  spandsp-modem --ber-rx --modem SPEC --bits N    JSON {bits, errors, missing, resyncs}\n"
+          "      SPEC: v21ch1 v21ch2 bell103ch1 (answer, 2025/2225) bell103ch2 (originate, 1070/1270)\n"
+          "            bell103ans bell103orig v23ch1 v23ch2 bell202\n"
+          "  spandsp-modem --throughput --modem v21|bell103|v23|bell202 --seconds S\n"
+          "      JSON {seconds_line, seconds_cpu, x_realtime, chars_ok, chars_sent}\n",
+          stderr);
+}
+
+typedef struct {
+    const char *mode; /* "peer", "ber-tx", "ber-rx", "throughput" */
+    const char *modem, *role, *send, *recv;
+    long expect, bits;
+    int hangup_after_send;
+    double max_seconds, seconds;
+} options_t;
+
+static int parse_options(int argc, char **argv, options_t *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->mode = "peer";
+    o->expect = -1;
+    o->bits = 20000;
+    o->seconds = 10.0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define TAKE(field, conv) do { if (!v) return -1; o->field = conv; i++; } while (0)
+        if (strcmp(a, "--modem") == 0) TAKE(modem, v);
+        else if (strcmp(a, "--role") == 0) TAKE(role, v);
+        else if (strcmp(a, "--send") == 0) TAKE(send, v);
+        else if (strcmp(a, "--recv") == 0) TAKE(recv, v);
+        else if (strcmp(a, "--expect") == 0) TAKE(expect, atol(v));
+        else if (strcmp(a, "--bits") == 0) TAKE(bits, atol(v));
+        else if (strcmp(a, "--max-seconds") == 0) TAKE(max_seconds, atof(v));
+        else if (strcmp(a, "--seconds") == 0) TAKE(seconds, atof(v));
+        else if (strcmp(a, "--hangup-after-send") == 0) o->hangup_after_send = 1;
+        else if (strcmp(a, "--verbose") == 0) verbose = 1;
+        else if (strcmp(a, "--ber-tx") == 0) o->mode = "ber-tx";
+        else if (strcmp(a, "--ber-rx") == 0) o->mode = "ber-rx";
+        else if (strcmp(a, "--throughput") == 0) o->mode = "throughput";
+        else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return -1;
+        else {
+            fprintf(stderr, "spandsp-modem: unknown option %s\n", a);
+            return -1;
+        }
+#undef TAKE
+    }
+    return o->modem ? 0 : -1;
+}
+
+static int usage_error(const char *msg)
+{
+    fprintf(stderr, "spandsp-modem: %s\n", msg);
+    print_usage();
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    options_t o;
+    if (parse_options(argc, argv, &o) < 0)
+        return usage_error("--modem is required");
+    if (strncmp(o.mode, "ber-", 4) == 0) {
+        int preset = find_channel(o.modem);
+        if (preset < 0 || o.bits <= 0)
+            return usage_error("unknown channel, or --bits not positive");
+        return strcmp(o.mode, "ber-tx") == 0 ? run_ber_tx(preset, o.bits) : run_ber_rx(preset, o.bits);
+    }
+    const family_t *fam = find_family(o.modem);
+    if (!fam)
+        return usage_error("unknown modem family");
+    if (strcmp(o.mode, "throughput") == 0)
+        return run_throughput(fam, o.seconds);
+    if (!o.role || (strcmp(o.role, "caller") != 0 && strcmp(o.role, "answerer") != 0))
+        return usage_error("--role caller|answerer is required");
+
+    analysis_init();
+    static peer_t peer;
+    peer_init(&peer, fam, strcmp(o.role, "caller") == 0);
+    uint8_t empty = 0;
+    peer.framer.data = o.send ? read_file(o.send, &peer.framer.len) : &empty;
+    peer.expect = o.expect;
+    peer.hangup_after_send = o.hangup_after_send;
+    peer.max_seconds = o.max_seconds;
+    if (o.recv && !(peer.recv_file = fopen(o.recv, "wb"))) {
+        fprintf(stderr, "spandsp-modem: cannot create %s: %s\n", o.recv, strerror(errno));
+        return 1;
+    }
+    LOG("spandsp-modem: %s %s, sending %zu bytes\n", fam->name, o.role, peer.framer.len);
+    int status = run_peer(&peer);
+    LOG("spandsp-modem: exit %d, received %ld bytes\n", status, peer.received);
+    if (peer.recv_file)
+        fclose(peer.recv_file);
+    return status;
+}
