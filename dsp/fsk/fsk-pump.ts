@@ -1,0 +1,183 @@
+import { dbm0ToPeak, FRAME_SAMPLES, SAMPLE_RATE } from '../q15.ts';
+import { Nco } from '../nco.ts';
+import { AsyncDeframer } from '../uart/async-deframer.ts';
+import { AsyncFramer } from '../uart/async-framer.ts';
+import type { ByteSink, CharFormat } from '../uart/bit-source.ts';
+import { FORMAT_8N1 } from '../uart/bit-source.ts';
+import { ByteRing } from '../uart/byte-ring.ts';
+import { FskDemodulator } from './fsk-demodulator.ts';
+import { FskModulator } from './fsk-modulator.ts';
+import type { FskMode } from './specs.ts';
+import { TonePresence } from './tone-presence.ts';
+
+export type Role = 'caller' | 'answerer';
+
+/** Handshake and data states, named as they appear in logs and telemetry. */
+export type PumpState =
+  | 'answer-tone' // answerer: sending 2100/2225 Hz
+  | 'answer-silence' // answerer: the gap before its carrier
+  | 'await-answer-tone' // caller: listening for the answer tone
+  | 'await-carrier' // both: waiting for the far carrier to hold for the detect time
+  | 'connected'
+  | 'carrier-lost';
+
+export interface PumpTimings {
+  /** Answer tone duration: V.25 §4.2: 3.3 s ± 0.7 s. */
+  answerToneMs: number;
+  /** V.25 §4.2: 75 ± 20 ms of silence between the answer tone and the data carrier. */
+  answerSilenceMs: number;
+  /** Far carrier must hold this long before connecting (S9, in 1/10 s on a Hayes modem). */
+  carrierDetectMs: number;
+  /** Carrier may vanish this long before the call is dropped (S10). */
+  carrierLossMs: number;
+  /** Transmit level, dBm0. */
+  txLevelDbm0: number;
+}
+
+export const DEFAULT_TIMINGS: PumpTimings = {
+  answerToneMs: 3300,
+  answerSilenceMs: 75,
+  carrierDetectMs: 600,
+  carrierLossMs: 1400,
+  txLevelDbm0: -10,
+};
+
+const FRAME_MS = (FRAME_SAMPLES * 1000) / SAMPLE_RATE;
+
+/**
+ * An FSK data pump for one call: the V.25 answer sequence, carrier detection, then async characters both ways.
+ * Driven one 20 ms frame at a time; bytes to send go into `tx`, received bytes come out of `rx`.
+ */
+export class FskDataPump {
+  state: PumpState;
+  readonly tx: AsyncFramer;
+  readonly rx: ByteRing;
+  private readonly mod: FskModulator;
+  private readonly demod: FskDemodulator;
+  private readonly deframer: AsyncDeframer;
+  private readonly toneNco: Nco;
+  private readonly toneAmp: number;
+  private readonly toneHeard: TonePresence;
+  private stateMs = 0;
+  private carrierMs = 0;
+  private lostMs = 0;
+  private heardToneMs = 0;
+  private halfDuplexTxMs = 0; // Bell 202: how long we have held the line after our last character
+  private readonly sink: ByteSink;
+  overruns = 0;
+  framingErrors = 0;
+
+  constructor(
+    readonly mode: FskMode,
+    readonly role: Role,
+    readonly timings: PumpTimings = DEFAULT_TIMINGS,
+    format: CharFormat = FORMAT_8N1,
+  ) {
+    const txCh = role === 'caller' ? mode.caller : mode.answerer;
+    const rxCh = role === 'caller' ? mode.answerer : mode.caller;
+    this.mod = new FskModulator(txCh, timings.txLevelDbm0);
+    this.demod = new FskDemodulator(rxCh, { carrierOnDbm0: mode.carrierOnDbm0, carrierOffDbm0: mode.carrierOffDbm0 });
+    this.deframer = new AsyncDeframer(SAMPLE_RATE / rxCh.baud, format);
+    this.tx = new AsyncFramer(format, 4096);
+    this.rx = new ByteRing(4096);
+    this.toneNco = new Nco(mode.answerToneHz);
+    this.toneAmp = Math.round(dbm0ToPeak(timings.txLevelDbm0));
+    this.toneHeard = new TonePresence(mode.answerToneHz);
+    this.state = role === 'answerer' ? 'answer-tone' : 'await-answer-tone';
+    this.sink = {
+      putByte: (b) => {
+        if (!this.rx.push(b)) this.overruns++;
+      },
+      framingError: () => {
+        this.framingErrors++;
+      },
+    };
+  }
+
+  get carrier(): boolean {
+    return this.demod.carrier;
+  }
+
+  get rxLevelDbm0(): number {
+    return this.demod.levelDbm0;
+  }
+
+  /** The rate this end receives at: what a Hayes modem reports in CONNECT. */
+  get connectRate(): number {
+    return this.mode.connectRate;
+  }
+
+  /** One frame: demodulate `rxAudio`, write this end's `txAudio`. */
+  process(rxAudio: Int16Array, txAudio: Int16Array): void {
+    this.demod.process(rxAudio, FRAME_SAMPLES);
+    if (this.state === 'connected') this.deframer.process(this.demod.decisions, FRAME_SAMPLES, this.sink);
+    this.stateMs += FRAME_MS;
+    this.carrierMs = this.demod.carrier ? this.carrierMs + FRAME_MS : 0;
+    switch (this.state) {
+      case 'answer-tone':
+        this.toneNco.generate(txAudio, FRAME_SAMPLES, this.toneAmp);
+        if (this.stateMs >= this.timings.answerToneMs) this.enter('answer-silence');
+        return;
+      case 'answer-silence':
+        txAudio.fill(0, 0, FRAME_SAMPLES);
+        if (this.stateMs >= this.timings.answerSilenceMs) this.enter('await-carrier');
+        return;
+      case 'await-answer-tone':
+        txAudio.fill(0, 0, FRAME_SAMPLES);
+        this.listenForAnswerTone(rxAudio);
+        return;
+      case 'await-carrier':
+        this.sendCarrier(txAudio, false);
+        if (this.mode.halfDuplex || this.carrierMs >= this.timings.carrierDetectMs) this.enter('connected');
+        return;
+      case 'connected':
+        this.sendCarrier(txAudio, true);
+        this.watchCarrier();
+        return;
+      case 'carrier-lost':
+        txAudio.fill(0, 0, FRAME_SAMPLES);
+        return;
+    }
+  }
+
+  /** Caller: the answer tone must be heard for 0.5 s and then end; a far carrier without one is accepted too. */
+  private listenForAnswerTone(rxAudio: Int16Array): void {
+    const tone = this.toneHeard.process(rxAudio);
+    if (tone) this.heardToneMs += FRAME_MS;
+    const toneDone = !tone && this.heardToneMs >= 500;
+    if (toneDone || (this.heardToneMs === 0 && this.carrierMs >= this.timings.carrierDetectMs)) {
+      this.enter('await-carrier');
+      this.carrierMs = 0;
+    }
+  }
+
+  private sendCarrier(txAudio: Int16Array, data: boolean): void {
+    if (!this.mode.halfDuplex) {
+      this.mod.process(txAudio, FRAME_SAMPLES, data ? this.tx : MARK);
+      return;
+    }
+    // Half duplex: transmit only with something to send and the line free; hold mark 60 ms after the last character.
+    const mayTalk = this.halfDuplexTxMs > 0 || !this.demod.carrier;
+    if (data && mayTalk && this.tx.busy) this.halfDuplexTxMs = 60;
+    if (this.halfDuplexTxMs > 0) {
+      this.mod.process(txAudio, FRAME_SAMPLES, this.tx);
+      if (!this.tx.busy) this.halfDuplexTxMs -= FRAME_MS;
+    } else {
+      txAudio.fill(0, 0, FRAME_SAMPLES);
+      this.mod.reset();
+    }
+  }
+
+  private watchCarrier(): void {
+    if (this.mode.halfDuplex) return;
+    this.lostMs = this.demod.carrier ? 0 : this.lostMs + FRAME_MS;
+    if (this.lostMs >= this.timings.carrierLossMs) this.enter('carrier-lost');
+  }
+
+  private enter(state: PumpState): void {
+    this.state = state;
+    this.stateMs = 0;
+  }
+}
+
+const MARK = { nextBit: () => 1 };
