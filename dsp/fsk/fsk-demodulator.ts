@@ -8,6 +8,8 @@ export interface FskDemodulatorOptions {
   carrierOffDbm0?: number;
   /** Largest block passed to process(); sizes the decision buffer. */
   maxBlock?: number;
+  /** Consecutive blocks below the off threshold before carrier detect drops (default 2). */
+  carrierOffBlocks?: number;
 }
 
 const PRODUCT_SHIFT = 6; // x·cos ≤ 2^30 → ≤ 2^24, so a sum over ≤ 128 samples stays below 2^31
@@ -43,6 +45,8 @@ export class FskDemodulator {
   private cdRun = 0;
   private lastEnergy = 0;
   private phaseTick = 0;
+  private readonly cdOffBlocks: number;
+  private onLevel = 0; // mean block energy while the carrier is on
 
   constructor(
     readonly channel: FskChannel,
@@ -59,6 +63,7 @@ export class FskDemodulator {
     this.cdShift = Math.max(0, Math.ceil(Math.log2(maxSum)) - 14);
     this.cdOn = this.energyOfTone(opts.carrierOnDbm0 ?? -43);
     this.cdOff = this.energyOfTone(opts.carrierOffDbm0 ?? -48);
+    this.cdOffBlocks = opts.carrierOffBlocks ?? CD_FRAMES;
   }
 
   /** Correlator energy (in carrier-detect units) of a steady tone at `dbm0` on one of the channel's frequencies. */
@@ -139,10 +144,14 @@ export class FskDemodulator {
     this.lastEnergy = mean;
     this.cdAcc = 0;
     this.cdCount = 0;
-    const crossing = this.carrier ? mean < this.cdOff : mean > this.cdOn;
+    // Off below the absolute threshold, or 12 dB under the level the carrier had: on a noisy line the in-band
+    // noise alone can sit above −48 dBm0, and a carrier that stopped must still be seen to stop.
+    if (this.carrier) this.onLevel += (mean - this.onLevel) / 8;
+    const crossing = this.carrier ? mean < Math.max(this.cdOff, this.onLevel / 16) : mean > this.cdOn;
     this.cdRun = crossing ? this.cdRun + 1 : 0;
-    if (this.cdRun >= CD_FRAMES) {
+    if (this.cdRun >= (this.carrier ? this.cdOffBlocks : CD_FRAMES)) {
       this.carrier = !this.carrier;
+      this.onLevel = mean;
       this.cdRun = 0;
     }
   }

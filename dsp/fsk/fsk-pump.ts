@@ -63,6 +63,9 @@ export class FskDataPump {
   private lostMs = 0;
   private heardToneMs = 0;
   private halfDuplexTxMs = 0; // Bell 202: how long we have held the line after our last character
+  private leadInMs = 0;
+  private readonly delayed = new Uint8Array(FRAME_SAMPLES);
+  private prevCarrier = false;
   private readonly sink: ByteSink;
   overruns = 0;
   framingErrors = 0;
@@ -76,7 +79,11 @@ export class FskDataPump {
     const txCh = role === 'caller' ? mode.caller : mode.answerer;
     const rxCh = role === 'caller' ? mode.answerer : mode.caller;
     this.mod = new FskModulator(txCh, timings.txLevelDbm0);
-    this.demod = new FskDemodulator(rxCh, { carrierOnDbm0: mode.carrierOnDbm0, carrierOffDbm0: mode.carrierOffDbm0 });
+    this.demod = new FskDemodulator(rxCh, {
+      carrierOnDbm0: mode.carrierOnDbm0,
+      carrierOffDbm0: mode.carrierOffDbm0,
+      carrierOffBlocks: mode.halfDuplex ? 1 : 2,
+    });
     this.deframer = new AsyncDeframer(SAMPLE_RATE / rxCh.baud, format);
     this.tx = new AsyncFramer(format, 4096);
     this.rx = new ByteRing(4096);
@@ -110,7 +117,13 @@ export class FskDataPump {
   /** One frame: demodulate `rxAudio`, write this end's `txAudio`. */
   process(rxAudio: Int16Array, txAudio: Int16Array): void {
     this.demod.process(rxAudio, FRAME_SAMPLES);
-    if (this.state === 'connected') this.deframer.process(this.demod.decisions, FRAME_SAMPLES, this.sink);
+    // Received data is clamped to mark while the carrier is off (V.21 §5: circuit 104 clamped when 109 is off).
+    // Decisions are held back one frame so that the noise after a carrier stops is dropped with it.
+    const carrier = this.demod.carrier;
+    if (this.state === 'connected' && carrier && this.prevCarrier) this.deframer.process(this.delayed, FRAME_SAMPLES, this.sink);
+    else if (!carrier) this.deframer.reset();
+    this.delayed.set(this.demod.decisions.subarray(0, FRAME_SAMPLES));
+    this.prevCarrier = carrier;
     this.stateMs += FRAME_MS;
     this.carrierMs = this.demod.carrier ? this.carrierMs + FRAME_MS : 0;
     switch (this.state) {
@@ -157,10 +170,15 @@ export class FskDataPump {
       return;
     }
     // Half duplex: transmit only with something to send and the line free; hold mark 60 ms after the last character.
-    const mayTalk = this.halfDuplexTxMs > 0 || !this.demod.carrier;
-    if (data && mayTalk && this.tx.busy) this.halfDuplexTxMs = 60;
+    const talking = this.halfDuplexTxMs > 0;
+    if (data && this.tx.busy && (talking || !this.demod.carrier)) {
+      if (!talking) this.leadInMs = 60; // mark before the first start bit, so the far receiver settles
+      this.halfDuplexTxMs = 60;
+    }
     if (this.halfDuplexTxMs > 0) {
-      this.mod.process(txAudio, FRAME_SAMPLES, this.tx);
+      const lead = this.leadInMs > 0;
+      this.mod.process(txAudio, FRAME_SAMPLES, lead ? MARK : this.tx);
+      if (lead) this.leadInMs -= FRAME_MS;
       if (!this.tx.busy) this.halfDuplexTxMs -= FRAME_MS;
     } else {
       txAudio.fill(0, 0, FRAME_SAMPLES);
