@@ -160,35 +160,46 @@ static void analysis_init(void)
 }
 
 typedef struct {
-    double xw[FRAME];
-    double total; /* sum of windowed samples squared */
+    double bin[FRAME / 2]; /* energy of DFT bins 1..79 (50 Hz apart), on the scale of total */
+    double total;          /* sum of windowed samples squared */
 } frame_analysis_t;
 
 static void analyse_frame(frame_analysis_t *a, const int16_t *x)
 {
+    double xw[FRAME];
     a->total = 0.0;
     for (int n = 0; n < FRAME; n++) {
-        a->xw[n] = hann[n] * x[n];
-        a->total += a->xw[n] * a->xw[n];
+        xw[n] = hann[n] * x[n];
+        a->total += xw[n] * xw[n];
+    }
+    for (int k = 1; k < FRAME / 2; k++) {
+        double re = 0.0, im = 0.0;
+        for (int n = 0; n < FRAME; n++) {
+            re += xw[n] * dft_cos[k][n];
+            im += xw[n] * dft_sin[k][n];
+        }
+        a->bin[k] = 2.0 * (re * re + im * im) / FRAME; /* Parseval, one-sided */
     }
 }
 
-/* Energy between lo_hz and hi_hz, on the same scale as a->total (Parseval, one-sided spectrum). */
-static double band_energy(const frame_analysis_t *a, double lo_hz, double hi_hz)
+typedef struct {
+    int klo, khi; /* DFT bins, inclusive */
+} band_t;
+
+static band_t band_hz(double lo_hz, double hi_hz)
 {
-    int klo = (int) ceil(lo_hz / 50.0), khi = (int) floor(hi_hz / 50.0);
-    if (klo < 1) klo = 1;
-    if (khi > FRAME / 2 - 1) khi = FRAME / 2 - 1;
+    band_t b = {(int) ceil(lo_hz / 50.0), (int) floor(hi_hz / 50.0)};
+    if (b.klo < 1) b.klo = 1;
+    if (b.khi > FRAME / 2 - 1) b.khi = FRAME / 2 - 1;
+    return b;
+}
+
+static double band_energy(const frame_analysis_t *a, band_t b)
+{
     double e = 0.0;
-    for (int k = klo; k <= khi; k++) {
-        double re = 0.0, im = 0.0;
-        for (int n = 0; n < FRAME; n++) {
-            re += a->xw[n] * dft_cos[k][n];
-            im += a->xw[n] * dft_sin[k][n];
-        }
-        e += re * re + im * im;
-    }
-    return 2.0 * e / FRAME;
+    for (int k = b.klo; k <= b.khi; k++)
+        e += a->bin[k];
+    return e;
 }
 
 /* Full scale sine is +3.14 dBm0 (G.711). */
@@ -198,31 +209,69 @@ static double energy_dbm0(double windowed_energy)
     return 10.0 * log10(mean_square / (32767.0 * 32767.0 / 2.0) + 1e-30) + 3.14;
 }
 
-typedef struct {
-    double lo_hz, hi_hz;
-} band_t;
-
+/* The band a channel's signal occupies: its two tones, widened by half the bit rate (at least 150 Hz). */
 static band_t channel_band(int preset)
 {
     const fsk_spec_t *s = &preset_fsk_specs[preset];
     double lo = s->freq_zero < s->freq_one ? s->freq_zero : s->freq_one;
     double hi = s->freq_zero > s->freq_one ? s->freq_zero : s->freq_one;
-    double margin = s->baud_rate / 200.0; /* half the bit rate, at least 150 Hz */
+    double margin = s->baud_rate / 200.0;
     if (margin < 150.0) margin = 150.0;
-    band_t b = {lo - margin, hi + margin};
-    return b;
+    return band_hz(lo - margin, hi + margin);
 }
 
-static int band_present(const frame_analysis_t *a, band_t b)
+static int in_band(band_t b, int k)
 {
-    double e = band_energy(a, b.lo_hz, b.hi_hz);
-    return energy_dbm0(e) >= DETECT_LEVEL_DBM0 && e >= 0.3 * a->total;
+    return k >= b.klo && k <= b.khi;
+}
+
+/*
+ * Carrier: in-band level at least -43 dBm0, and an in-band energy density at least 6 dB above the density
+ * in the reference bins (300-3400 Hz outside both channels of the family), so that white noise, however
+ * loud, and the echo of our own channel are not taken for the other modem's carrier.
+ */
+typedef struct {
+    band_t band;
+    int ref[FRAME / 2];
+    int nref;
+} carrier_detector_t;
+
+static void carrier_detector_init(carrier_detector_t *d, int rx_preset, int tx_preset)
+{
+    band_t rx = channel_band(rx_preset), tx = channel_band(tx_preset), voice = band_hz(300.0, 3400.0);
+    d->band = rx;
+    d->nref = 0;
+    for (int k = voice.klo; k <= voice.khi; k++)
+        if (!in_band(rx, k) && !in_band(tx, k))
+            d->ref[d->nref++] = k;
+}
+
+static int carrier_present(const carrier_detector_t *d, const frame_analysis_t *a)
+{
+    double e = band_energy(a, d->band);
+    if (energy_dbm0(e) < DETECT_LEVEL_DBM0)
+        return 0;
+    double ref = 0.0;
+    for (int i = 0; i < d->nref; i++)
+        ref += a->bin[d->ref[i]];
+    int width = d->band.khi - d->band.klo + 1;
+    return d->nref == 0 || e / width >= 4.0 * ref / d->nref;
 }
 
 static int tone_present(const frame_analysis_t *a, double hz)
 {
-    double e = band_energy(a, hz - 100.0, hz + 100.0);
+    double e = band_energy(a, band_hz(hz - 100.0, hz + 100.0));
     return energy_dbm0(e) >= DETECT_LEVEL_DBM0 && e >= 0.6 * a->total;
+}
+
+/* spandsp's fsk_rx measures power after a first-difference high-pass filter, whose gain it corrects
+ * only at the top of the band; correct it at the channel's centre, so that the carrier goes on at
+ * -43 dBm0 and off at -48 dBm0 (ITU-T V.21 clause 7) on every channel, the 75 bit/s one included. */
+static void fsk_rx_set_thresholds(fsk_rx_state_t *rx, const fsk_spec_t *spec)
+{
+    double centre = (spec->freq_zero + spec->freq_one) / 2.0;
+    double hpf_db = 20.0 * log10(2.0 * sin(M_PI * centre / SAMPLE_RATE));
+    fsk_rx_signal_cutoff(rx, (float) (DETECT_LEVEL_DBM0 - 2.5 + hpf_db));
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -344,13 +393,16 @@ typedef enum { HD_IDLE, HD_PREAMBLE, HD_PAYLOAD, HD_TAIL } hd_phase_t;
 typedef struct {
     const family_t *fam;
     int caller;
-    band_t rx_band;
+    carrier_detector_t carrier;
     fsk_tx_state_t *tx;
     fsk_rx_state_t *rx;
     const fsk_spec_t *rx_spec;
     framer_t framer;
     deframer_t deframer;
     FILE *recv_file;
+    uint8_t pending[16];
+    int npending;
+    int carrier_history; /* bit 0: the last frame had carrier; bit 1: the one before */
     long received;
     long expect; /* -1: not given */
     int hangup_after_send;
@@ -358,7 +410,7 @@ typedef struct {
     peer_state_t state;
     int state_frames;
     int finish_frames;
-    int tone_frames, carrier_frames, quiet_frames;
+    int tone_frames, tone_misses, carrier_frames, quiet_frames;
     int connected;
     hd_phase_t hd;
     int hd_frames;
@@ -383,16 +435,25 @@ static void peer_connect(peer_t *p, peer_state_t next)
         p->framer.enabled = 1;
 }
 
+/* Characters decoded in a frame are held until the next frame, and kept only if the carrier was there
+ * in the frames before, during and after, so that the noise around a carrier never turns into characters. */
 static void peer_put_byte(void *user_data, int byte)
 {
     peer_t *p = user_data;
-    if (!p->connected || p->state == ST_HANGUP)
-        return;
-    p->received++;
-    if (p->recv_file) {
-        fputc(byte, p->recv_file);
-        fflush(p->recv_file);
+    if (p->npending < (int) sizeof(p->pending))
+        p->pending[p->npending++] = (uint8_t) byte;
+}
+
+static void commit_pending(peer_t *p)
+{
+    if (p->connected && p->state != ST_HANGUP) {
+        p->received += p->npending;
+        if (p->recv_file && p->npending > 0) {
+            fwrite(p->pending, 1, (size_t) p->npending, p->recv_file);
+            fflush(p->recv_file);
+        }
     }
+    p->npending = 0;
 }
 
 static int half_duplex_transmitting(const peer_t *p)
@@ -406,21 +467,35 @@ static void peer_listen(peer_t *p, const int16_t *rx)
     frame_analysis_t a;
     analyse_frame(&a, rx);
     int tone = tone_present(&a, p->fam->answer_tone_hz);
-    int carrier = band_present(&a, p->rx_band);
+    int carrier = carrier_present(&p->carrier, &a);
     /* Before the call is up, V.25 ANS (2100 Hz) lies inside the V.23 forward band: it is not a carrier. */
     if (p->fam->itu && !p->connected && tone)
         carrier = 0;
-    p->tone_frames = tone ? p->tone_frames + 1 : 0;
+    /* One missed frame is forgiven: a V.8 ANSam phase reversal can blur a frame. */
+    p->tone_misses = tone ? 0 : p->tone_misses + 1;
+    if (tone)
+        p->tone_frames++;
+    else if (p->tone_misses >= 2)
+        p->tone_frames = 0;
     p->carrier_frames = carrier ? p->carrier_frames + 1 : 0;
     p->quiet_frames = carrier ? 0 : p->quiet_frames + 1;
+    /* The characters held from the previous frame stand if it and its neighbours all had carrier. */
+    if (carrier && p->carrier_history == 3)
+        commit_pending(p);
+    p->npending = 0;
+    p->carrier_history = ((p->carrier_history << 1) | carrier) & 3;
     /* A half-duplex modem does not listen while it talks. */
     if (!half_duplex_transmitting(p))
         fsk_rx(p->rx, rx, FRAME);
+    if (!carrier)
+        deframer_reset(&p->deframer);
 }
 
 static int payload_sent(const peer_t *p)
 {
-    return p->framer.drained && p->framer.pos >= p->framer.len && !half_duplex_transmitting(p);
+    const framer_t *f = &p->framer;
+    return f->pos >= f->len && f->nbits == 0 && (f->drained || f->len == 0) && !p->hello_pending &&
+           !half_duplex_transmitting(p);
 }
 
 static void half_duplex_step(peer_t *p)
@@ -454,6 +529,7 @@ static void half_duplex_step(peer_t *p)
             p->hd = HD_IDLE;
             p->framer.enabled = 0;
             fsk_rx_restart(p->rx, p->rx_spec, FSK_FRAME_MODE_ASYNC);
+            fsk_rx_set_thresholds(p->rx, p->rx_spec);
             deframer_reset(&p->deframer);
         }
         break;
@@ -496,8 +572,11 @@ static int peer_step(peer_t *p)
             set_state(p, ST_WAIT_CARRIER);
         break;
     case ST_WAIT_TONE:
-        if (p->tone_frames >= ANSWER_TONE_MIN_FRAMES)
+        if (p->tone_frames >= ANSWER_TONE_MIN_FRAMES) {
+            /* Bell 103's answer tone is also its carrier: count the carrier afresh from here. */
+            p->carrier_frames = 0;
             set_state(p, f->half_duplex ? ST_WAIT_TONE_END : ST_WAIT_CARRIER);
+        }
         break;
     case ST_WAIT_TONE_END:
         if (p->tone_frames == 0 && p->quiet_frames >= 2) {
@@ -624,13 +703,14 @@ static void peer_init(peer_t *p, const family_t *fam, int caller)
     int tx_preset = caller ? fam->caller_tx : fam->answerer_tx;
     int rx_preset = caller ? fam->answerer_tx : fam->caller_tx;
     p->rx_spec = &preset_fsk_specs[rx_preset];
-    p->rx_band = channel_band(rx_preset);
+    carrier_detector_init(&p->carrier, rx_preset, tx_preset);
     p->tx = fsk_tx_init(NULL, &preset_fsk_specs[tx_preset], framer_get_bit, &p->framer);
     p->deframer.put_byte = peer_put_byte;
     p->deframer.user_data = p;
     deframer_reset(&p->deframer);
     p->rx = fsk_rx_init(NULL, p->rx_spec, FSK_FRAME_MODE_ASYNC, deframer_put_bit, &p->deframer);
     fsk_rx_set_modem_status_handler(p->rx, fsk_rx_status, &p->deframer);
+    fsk_rx_set_thresholds(p->rx, p->rx_spec);
     p->tone_amp = 32767.0 * pow(10.0, (TX_LEVEL_DBM0 - 3.14) / 20.0);
     p->state = caller ? ST_WAIT_TONE : ST_ANSWER_TONE;
 }
@@ -774,6 +854,7 @@ static int run_ber_rx(int preset, long bits)
     memset(&c, 0, sizeof(c));
     c.bits_total = bits;
     fsk_rx_state_t *rx = fsk_rx_init(NULL, &preset_fsk_specs[preset], FSK_FRAME_MODE_SYNC, ber_checker_put_bit, &c);
+    fsk_rx_set_thresholds(rx, &preset_fsk_specs[preset]);
     int16_t buf[FRAME];
     size_t got;
     while ((got = read_full(0, buf, sizeof(buf))) >= sizeof(buf[0]))
@@ -827,6 +908,7 @@ static void bench_side_init(bench_side_t *s, int tx_preset, int rx_preset, size_
     deframer_reset(&s->deframer);
     s->rx = fsk_rx_init(NULL, &preset_fsk_specs[rx_preset], FSK_FRAME_MODE_ASYNC, deframer_put_bit, &s->deframer);
     fsk_rx_set_modem_status_handler(s->rx, fsk_rx_status, &s->deframer);
+    fsk_rx_set_thresholds(s->rx, &preset_fsk_specs[rx_preset]);
 }
 
 static double cpu_seconds(void)
