@@ -122,3 +122,18 @@ test('spandsp throughput mode runs both directions and reports real-time factor'
   t.true(r.x_realtime > 10, JSON.stringify(r));
   t.true(r.chars_ok >= r.chars_sent - 4, JSON.stringify(r));
 });
+
+test('a connected peer gives up 1 s after the carrier disappears (NO CARRIER)', async (t) => {
+  let frames = 0;
+  const cutAtFrame = 300; // 6 s: well after the V.21 connection at about 3.7 s
+  const result = await runLockstep(spandspPeer({ modem: 'v21', role: 'caller' }), spandspPeer({ modem: 'v21', role: 'answerer', verbose: true }), {
+    maxLineSeconds: 30,
+    aToB: (frame) => {
+      if (++frames > cutAtFrame) frame.fill(0);
+    },
+  });
+  t.false(result.timedOut);
+  t.is(result.b.exitCode, 0);
+  t.regex(result.b.stderr, /NO CARRIER/);
+  t.true(result.lineSeconds > 7 && result.lineSeconds < 7.5, String(result.lineSeconds));
+});
