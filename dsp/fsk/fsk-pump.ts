@@ -120,7 +120,8 @@ export class FskDataPump {
     // Received data is clamped to mark while the carrier is off (V.21 §5: circuit 104 clamped when 109 is off).
     // Decisions are held back one frame so that the noise after a carrier stops is dropped with it.
     const carrier = this.demod.carrier;
-    if (this.state === 'connected' && carrier && this.prevCarrier) this.deframer.process(this.delayed, FRAME_SAMPLES, this.sink);
+    const listening = this.state === 'connected' || this.state === 'await-carrier';
+    if (listening && carrier && this.prevCarrier) this.deframer.process(this.delayed, FRAME_SAMPLES, this.sink);
     else if (!carrier) this.deframer.reset();
     this.delayed.set(this.demod.decisions.subarray(0, FRAME_SAMPLES));
     this.prevCarrier = carrier;

@@ -1,0 +1,38 @@
+/** Hayes result codes: verbal text and numeric code. */
+export type ResultCode = 'OK' | 'CONNECT' | 'RING' | 'NO CARRIER' | 'ERROR' | 'NO DIALTONE' | 'BUSY' | 'NO ANSWER';
+
+const NUMERIC: Record<ResultCode, number> = {
+  OK: 0,
+  CONNECT: 1,
+  RING: 2,
+  'NO CARRIER': 3,
+  ERROR: 4,
+  'NO DIALTONE': 6,
+  BUSY: 7,
+  'NO ANSWER': 8,
+};
+
+// Numeric codes of CONNECT at each rate (Hayes 2400 set); 300 bit/s is plain CONNECT (1).
+const CONNECT_NUMERIC: Record<number, number> = { 300: 1, 1200: 5, 2400: 10 };
+
+export interface ResultSettings {
+  verbose: boolean; // V1
+  quiet: boolean; // Q1
+  level: number; // X0–X4
+  cr: number; // S3
+  lf: number; // S4
+}
+
+/** Format a result code as the DTE sees it, or '' when Q1 suppresses it. */
+export function formatResult(code: ResultCode, s: ResultSettings, rate?: number): string {
+  if (s.quiet) return '';
+  const cr = String.fromCharCode(s.cr);
+  const lf = String.fromCharCode(s.lf);
+  // X0 reports every connection as plain CONNECT and busy/no-dialtone as NO CARRIER.
+  let c = code;
+  if (s.level === 0 && (c === 'BUSY' || c === 'NO DIALTONE' || c === 'NO ANSWER')) c = 'NO CARRIER';
+  const withRate = c === 'CONNECT' && rate !== undefined && s.level > 0;
+  if (s.verbose) return `${cr}${lf}${withRate ? `CONNECT ${rate}` : c}${cr}${lf}`;
+  const n = withRate ? (CONNECT_NUMERIC[rate] ?? 1) : NUMERIC[c];
+  return `${n}${cr}`;
+}

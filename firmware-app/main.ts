@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { TerminalLedPanel } from '../hal/leds/terminal-panel.ts';
+import { ControlSocket } from '../hal/line/control-socket.ts';
+import { SimulatedExchange } from '../hal/line/simulated-exchange.ts';
+import { PtyPort } from '../hal/serial/pty-port.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { FrameClock } from './frame-clock.ts';
+import { Modem } from './modem.ts';
+import { ring } from './ring-client.ts';
+
+const USAGE = `usage:
+  dialtone [start] [--config FILE] [--clock realtime|fast] [--link PATH] [--socket PATH] [--quiet]
+  dialtone ring [--socket PATH] [--from NUMBER] (--stdio | -- COMMAND...)
+  dialtone config check FILE`;
+
+function log(line: string): void {
+  process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+}
+
+async function start(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      clock: { type: 'string' },
+      link: { type: 'string' },
+      socket: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  const overrides: Record<string, unknown> = {};
+  if (values.clock) overrides.clock = values.clock;
+  if (values.link) overrides.serial = { link: values.link };
+  if (values.socket) overrides.control = { socket: values.socket };
+  if (values.quiet) overrides.leds = { backend: 'none' };
+  const cfg = loadConfig(values.config, overrides);
+  const say = values.quiet ? () => {} : log;
+  const port = new PtyPort(cfg.serial.link);
+  const exchange = new SimulatedExchange({ numbers: cfg.exchange.numbers, line: cfg.exchange.line, answerAfterRings: cfg.exchange.answerAfterRings, answerToneMs: cfg.modem.answerToneMs, log: say });
+  const control = new ControlSocket(cfg.control.socket, (call) => exchange.ring(call), cfg.exchange.line, say);
+  const modem = new Modem({
+    port,
+    line: exchange,
+    leds: cfg.leds.backend === 'terminal' ? new TerminalLedPanel() : undefined,
+    clock: new FrameClock(cfg.clock),
+    log: say,
+    txLevelDbm0: cfg.modem.txLevelDbm0,
+  });
+  // The first lines a user reads: where to point a terminal program.
+  process.stdout.write(`Dialtone ready. DTE port: ${port.name} (linked at ${cfg.serial.link})\n`);
+  process.stdout.write(`Try: picocom ${cfg.serial.link}   then type ATDT5551000\n`);
+  process.stdout.write(`Control socket: ${cfg.control.socket}\n`);
+  const stop = (): void => {
+    modem.close();
+    control.close();
+    port.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const cmd = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'start';
+  const rest = cmd === 'start' && argv[0] !== 'start' ? argv : argv.slice(1);
+  if (cmd === 'start') return start(rest);
+  if (cmd === 'ring') {
+    const dd = rest.indexOf('--');
+    const own = dd >= 0 ? rest.slice(0, dd) : rest;
+    const command = dd >= 0 ? rest.slice(dd + 1).join(' ') : undefined;
+    const { values } = parseArgs({ args: own, options: { socket: { type: 'string', default: 'run/control.sock' }, from: { type: 'string', default: '5550100' }, stdio: { type: 'boolean', default: false } } });
+    process.exitCode = await ring({ socket: values.socket!, from: values.from!, command, stdio: values.stdio!, log });
+    return;
+  }
+  if (cmd === 'config' && rest[0] === 'check' && rest[1]) {
+    loadConfig(rest[1]);
+    process.stdout.write(`${rest[1]}: valid\n`);
+    return;
+  }
+  process.stderr.write(`${USAGE}\n`);
+  process.exitCode = 2;
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) process.stderr.write(`dialtone: configuration error: ${err.message}\n`);
+  else process.stderr.write(`dialtone: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+/** The telephone call as the modem sees it: progress reported out of band (as a phone over HFP does), audio in 20 ms frames. */
+export type CallProgress = 'dialing' | 'ringing' | 'answered' | 'busy' | 'no-answer' | 'invalid-number' | 'ended';
+
+export interface CallLeg {
+  readonly progress: CallProgress;
+  /**
+   * One frame of the call: `tx` holds the 160 samples this end sends, `rx` receives the 160 it hears.
+   * Returns false once the far end has gone (the line dropped).
+   */
+  frame(tx: Int16Array, rx: Int16Array): Promise<boolean>;
+  hangup(): void;
+}
+
+export interface IncomingCall {
+  readonly from: string;
+  /** Pick up: the call's audio starts flowing. */
+  answer(): CallLeg;
+  /** Ringing stopped without an answer (the far end gave up). */
+  readonly abandoned: boolean;
+  reject(): void;
+}
+
+export interface PhoneLine {
+  dial(number: string): CallLeg;
+  /** The exchange rings this line; the modem answers or not. */
+  onIncoming(listener: (call: IncomingCall) => void): void;
+  close(): void;
+}

@@ -1,0 +1,13 @@
+/** The DTE side of the modem: where the vintage computer's RS-232 bytes come and go. */
+export interface DtePort {
+  /** Human-readable name of the port (a device path, a PTY path, a TCP address). */
+  readonly name: string;
+  onData(listener: (data: Uint8Array) => void): void;
+  /** Queue bytes to the DTE; returns false when the port's buffer is full (wait for 'drain'). */
+  write(data: Uint8Array | string): boolean;
+  onDrain(listener: () => void): void;
+  /** Stop delivering data (flow control towards the DTE) / resume. */
+  pause(): void;
+  resume(): void;
+  close(): void;
+}
