@@ -16,7 +16,7 @@ export interface LineModelConfig {
 }
 
 export interface DialtoneConfig {
-  modem: { txLevelDbm0: number; answerToneMs: number };
+  modem: { txLevelDbm0: number; answerToneMs: number; modulation: FskModulation };
   serial: { backend: 'pty'; link: string };
   leds: { backend: 'terminal' | 'none' };
   clock: 'realtime' | 'fast';
@@ -67,6 +67,7 @@ function validate(c: Record<string, unknown>, file: string): DialtoneConfig {
   expect(cfg.clock === 'realtime' || cfg.clock === 'fast', file, 'clock', cfg.clock, '"realtime" or "fast"');
   expect(typeof cfg.modem?.txLevelDbm0 === 'number' && cfg.modem.txLevelDbm0 <= 0 && cfg.modem.txLevelDbm0 >= -43, file, 'modem.txLevelDbm0', cfg.modem?.txLevelDbm0, 'a level from -43 to 0 dBm0');
   expect(typeof cfg.modem?.answerToneMs === 'number' && cfg.modem.answerToneMs >= 0, file, 'modem.answerToneMs', cfg.modem?.answerToneMs, 'milliseconds ≥ 0');
+  expect(['v21', 'bell103', 'v23', 'bell202'].includes(cfg.modem?.modulation), file, 'modem.modulation', cfg.modem?.modulation, 'v21, bell103, v23 or bell202');
   expect(typeof cfg.serial?.link === 'string', file, 'serial.link', cfg.serial?.link, 'a path');
   expect(isObject(cfg.exchange?.numbers), file, 'exchange.numbers', cfg.exchange?.numbers, 'a mapping of numbers');
   const snr = cfg.exchange.line?.snrDb;

@@ -45,6 +45,7 @@ async function start(argv: string[]): Promise<void> {
     clock: new FrameClock(cfg.clock),
     log: say,
     txLevelDbm0: cfg.modem.txLevelDbm0,
+    modulation: cfg.modem.modulation,
   });
   // The first lines a user reads: where to point a terminal program.
   process.stdout.write(`Dialtone ready. DTE port: ${port.name} (linked at ${cfg.serial.link})\n`);

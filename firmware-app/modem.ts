@@ -29,6 +29,8 @@ export interface ModemOptions {
 }
 
 const DTE_BUFFER = 16384;
+/** V.250 +MS carrier names of the modulations offered (B202: Bell 202, not in V.250's list). */
+const CARRIERS: Record<string, FskModulation> = { V21: 'v21', B103: 'bell103', V23C: 'v23', B202: 'bell202' };
 const RING_CYCLE_MS = 6000;
 
 /**
@@ -51,8 +53,10 @@ export class Modem implements AtHost {
   private activity = { rd: 0, sd: 0 };
   private lastNumber = '';
   stats = { bytesToLine: 0, bytesFromLine: 0, calls: 0 };
+  modulation: FskModulation;
 
   constructor(private readonly o: ModemOptions) {
+    this.modulation = o.modulation ?? 'v21';
     this.at = new AtInterpreter(this, (t) => this.toDte(t));
     this.escape = new GuardTimeEscape(
       () => this.at.s.get(2),
@@ -163,8 +167,19 @@ export class Modem implements AtHost {
     this.showLeds();
   }
 
+  selectCarrier(name: string): boolean {
+    const m = CARRIERS[name];
+    if (!m) return false;
+    this.modulation = m;
+    return true;
+  }
+
+  get carrierName(): string {
+    return Object.keys(CARRIERS).find((k) => CARRIERS[k] === this.modulation) ?? 'V21';
+  }
+
   private newPump(role: 'caller' | 'answerer'): FskDataPump {
-    const mode = FSK_MODES[this.o.modulation ?? 'v21'];
+    const mode = FSK_MODES[this.modulation];
     return new FskDataPump(mode, role, { ...DEFAULT_TIMINGS, txLevelDbm0: this.o.txLevelDbm0 ?? -10, carrierDetectMs: this.at.s.get(9) * 100, carrierLossMs: this.at.s.get(10) * 100 });
   }
 
@@ -326,7 +341,13 @@ export class Modem implements AtHost {
     this.o.leds?.show(l);
   }
 
-  get carrier(): boolean {
+  /** AT+MS? reports this (AtHost.carrier). */
+  get carrier(): string {
+    return this.carrierName;
+  }
+
+  /** Received carrier present (DCD). */
+  get dcd(): boolean {
     return this.pump?.carrier ?? false;
   }
 

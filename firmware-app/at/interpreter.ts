@@ -16,6 +16,10 @@ export interface AtHost {
   info(n: number): string[] | null;
   /** Settings changed (for LEDs such as AA). */
   changed(): void;
+  /** AT+MS: select the modulation by its V.250 carrier name; false if not offered. */
+  selectCarrier(name: string): boolean;
+  /** AT+MS?: the current carrier name. */
+  readonly carrier: string;
 }
 
 const MAX_LINE = 255; // characters after "AT" a command line may hold
@@ -176,6 +180,8 @@ export class AtInterpreter {
         return this.sRegister(cmd);
       case '&':
         return this.ampersand(cmd);
+      case '+':
+        return this.extended(cmd);
       default:
         return 'error';
     }
@@ -202,6 +208,24 @@ export class AtInterpreter {
     if (v === null || !this.s.set(reg, v)) return 'error';
     this.host.changed();
     return 'ok';
+  }
+
+  /** V.250 extended commands: +GMI, +GMM, +GMR, +GCAP, +MS. */
+  private extended(cmd: CommandCursor): 'ok' | 'error' {
+    const body = cmd.until(';').toUpperCase();
+    const crlf = String.fromCharCode(this.s.get(3), this.s.get(4));
+    const say = (text: string): 'ok' => {
+      this.write(`${crlf}${text}${crlf}`);
+      return 'ok';
+    };
+    if (body === 'GMI') return say('Dialtone');
+    if (body === 'GMM') return say('Dialtone softmodem');
+    if (body === 'GMR') return say('0.1.0');
+    if (body === 'GCAP') return say('+GCAP: +MS');
+    if (body === 'MS?') return say(`+MS: ${this.host.carrier}`);
+    if (body === 'MS=?') return say('+MS: (V21,B103,V23C,B202)');
+    if (body.startsWith('MS=')) return this.host.selectCarrier(body.slice(3).split(',')[0]) ? 'ok' : 'error';
+    return 'error';
   }
 
   private ampersand(cmd: CommandCursor): 'ok' | 'error' {
@@ -235,6 +259,15 @@ class CommandCursor {
   rest(): string {
     const r = this.text.slice(this.i);
     this.i = this.text.length;
+    return r;
+  }
+
+  /** Text up to (not including) `stop`, which is consumed. */
+  until(stop: string): string {
+    const j = this.text.indexOf(stop, this.i);
+    const end = j < 0 ? this.text.length : j;
+    const r = this.text.slice(this.i, end);
+    this.i = j < 0 ? end : end + 1;
     return r;
   }
 
