@@ -107,7 +107,6 @@ export interface DtmfDetectorOptions {
 
 /** 10 ms blocks, decisions on 20 ms windows (two blocks) every 10 ms. */
 const BLOCK = 80;
-const WINDOW = 2 * BLOCK;
 
 /** Two powers within a factor of two of each other. */
 function steady(a: number, b: number): boolean {

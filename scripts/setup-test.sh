@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what the tests need: Debian's independent modem implementations and tools, then the npm packages.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pkgs=(libspandsp-dev minimodem lrzsz picocom libgsm-tools pkg-config build-essential python3)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+bash scripts/setup.sh
