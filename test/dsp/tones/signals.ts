@@ -1,17 +1,9 @@
 /** Test-only signal sources (floating point is fine here): seeded noise, speech-like babble, level helpers. */
 import { FULL_SCALE_DBM0, SAMPLE_RATE } from '../../../dsp/q15.ts';
+import { mulberry32 } from '../../helpers/random.ts';
 
-/** Small seeded PRNG (mulberry32), uniform in [0, 1). */
-export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small seeded PRNG, uniform in [0, 1): the shared test one. */
+export const makeRng = mulberry32;
 
 /** Standard normal variates from a uniform source (Box–Muller). */
 export function makeGaussian(rng: () => number): () => number {
