@@ -53,7 +53,7 @@ export function decodeWav(b: Buffer): Wav {
   }
   let fmt: { format: number; channels: number; sampleRate: number; blockAlign: number; bits: number } | null = null;
   let data: Buffer | null = null;
-  for (let p = 12; p + 8 <= b.length; ) {
+  for (let p = 12; p + 8 <= b.length;) {
     const id = b.toString('ascii', p, p + 4);
     let size = b.readUInt32LE(p + 4);
     const body = p + 8;
