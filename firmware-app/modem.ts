@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { FskDataPump } from '../dsp/fsk/fsk-pump.ts';
 import { DEFAULT_TIMINGS } from '../dsp/fsk/fsk-pump.ts';
 import { FSK_MODES } from '../dsp/fsk/specs.ts';
@@ -17,6 +18,28 @@ import { productInfo } from './product.ts';
 
 /** The modem's states, as they appear in logs and telemetry. */
 export type ModemState = 'command' | 'dialing' | 'ringing' | 'handshake' | 'online' | 'online-command';
+
+/** One finished call, as telemetry and the call log record it. */
+export interface CallRecord {
+  direction: 'outgoing' | 'incoming';
+  number: string;
+  modulation: FskModulation;
+  rate: number | null;
+  startedAt: number; // wall clock, ms
+  durationMs: number; // line time from off hook to on hook
+  connectedMs: number; // line time in data mode
+  bytesToLine: number;
+  bytesFromLine: number;
+  result: string; // the final result code or reason: 'NO CARRIER', 'BUSY', 'hangup', ...
+}
+
+/** What the modem tells observers (telemetry, the panel): typed events. */
+export interface ModemEvents {
+  state: [state: ModemState, previous: ModemState];
+  connect: [rate: number];
+  leds: [leds: Readonly<LedState>];
+  'call-end': [record: CallRecord];
+}
 
 export interface ModemOptions {
   port: DtePort;
@@ -39,6 +62,7 @@ const RING_CYCLE_MS = 6000;
  */
 export class Modem implements AtHost {
   state: ModemState = 'command';
+  readonly events = new EventEmitter<ModemEvents>();
   readonly at: AtInterpreter;
   private readonly escape: GuardTimeEscape;
   private leg: CallLeg | null = null;
@@ -50,6 +74,7 @@ export class Modem implements AtHost {
   private escapeTimer: NodeJS.Timeout | null = null;
   private portPaused = false;
   private leds: LedState = allOff();
+  private record: (Omit<CallRecord, 'durationMs' | 'connectedMs' | 'result'> & { startLineMs: number; connectedAtLineMs: number | null; statsAt: { to: number; from: number } }) | null = null;
   private activity = { rd: 0, sd: 0 };
   private lastNumber = '';
   stats = { bytesToLine: 0, bytesFromLine: 0, calls: 0 };
@@ -72,8 +97,12 @@ export class Modem implements AtHost {
   }
 
   private setState(s: ModemState): void {
-    if (s !== this.state) this.o.log(`modem: ${this.state} → ${s}`);
+    const prev = this.state;
     this.state = s;
+    if (s !== prev) {
+      this.o.log(`modem: ${prev} → ${s}`);
+      this.events.emit('state', s, prev);
+    }
     this.showLeds();
   }
 
@@ -126,6 +155,7 @@ export class Modem implements AtHost {
     }
     this.lastNumber = s;
     this.o.log(`modem: dialling ${number}`);
+    this.beginRecord('outgoing', number);
     this.leg = this.o.line.dial(number);
     this.stats.calls++;
     this.setState('dialing');
@@ -139,12 +169,14 @@ export class Modem implements AtHost {
       return;
     }
     this.incoming = null;
+    this.beginRecord('incoming', call.from);
     this.leg = call.answer();
     this.pump = this.newPump('answerer');
     this.setState('handshake');
   }
 
   hangup(): void {
+    if (this.leg) this.finishRecord('hangup');
     this.leg?.hangup();
     this.leg = null;
     this.pump = null;
@@ -256,6 +288,11 @@ export class Modem implements AtHost {
         if (pump.state === 'connected') {
           this.setState('online');
           this.at.result('CONNECT', pump.connectRate);
+          if (this.record) {
+            this.record.rate = pump.connectRate;
+            this.record.connectedAtLineMs = this.o.clock.lineMs;
+          }
+          this.events.emit('connect', pump.connectRate);
         } else if (ms >= this.at.s.get(7) * 1000) {
           this.endCall('NO CARRIER');
           break;
@@ -307,6 +344,7 @@ export class Modem implements AtHost {
   }
 
   private endCall(code: ResultCode): void {
+    this.finishRecord(code);
     this.leg?.hangup();
     this.leg = null;
     this.pump = null;
@@ -317,6 +355,39 @@ export class Modem implements AtHost {
     }
     this.setState('command');
     this.at.result(code);
+  }
+
+  // ---- call records ----
+
+  private beginRecord(direction: CallRecord['direction'], number: string): void {
+    this.record = {
+      direction,
+      number,
+      modulation: this.modulation,
+      rate: null,
+      startedAt: Date.now(),
+      startLineMs: this.o.clock.lineMs,
+      connectedAtLineMs: null,
+      bytesToLine: 0,
+      bytesFromLine: 0,
+      statsAt: { to: this.stats.bytesToLine, from: this.stats.bytesFromLine },
+    };
+  }
+
+  private finishRecord(result: string): void {
+    const r = this.record;
+    if (!r) return;
+    this.record = null;
+    const now = this.o.clock.lineMs;
+    const { startLineMs, connectedAtLineMs, statsAt, ...rest } = r;
+    this.events.emit('call-end', {
+      ...rest,
+      bytesToLine: this.stats.bytesToLine - statsAt.to,
+      bytesFromLine: this.stats.bytesFromLine - statsAt.from,
+      durationMs: now - startLineMs,
+      connectedMs: connectedAtLineMs === null ? 0 : now - connectedAtLineMs,
+      result,
+    });
   }
 
   // ---- front panel ----
@@ -339,6 +410,7 @@ export class Modem implements AtHost {
     l.RD = this.activity.rd > 0;
     l.SD = this.activity.sd > 0;
     this.o.leds?.show(l);
+    this.events.emit('leds', l);
   }
 
   /** AT+MS? reports this (AtHost.carrier). */
