@@ -66,6 +66,7 @@ export class FskDataPump {
   private leadInMs = 0;
   private readonly delayed = new Uint8Array(FRAME_SAMPLES);
   private prevCarrier = false;
+  private readonly toneIsCarrier: boolean; // Bell 103: the answer tone is the answer channel's mark
   private readonly sink: ByteSink;
   overruns = 0;
   framingErrors = 0;
@@ -90,6 +91,7 @@ export class FskDataPump {
     this.toneNco = new Nco(mode.answerToneHz);
     this.toneAmp = Math.round(dbm0ToPeak(timings.txLevelDbm0));
     this.toneHeard = new TonePresence(mode.answerToneHz);
+    this.toneIsCarrier = mode.answerToneHz === mode.answerer.markHz;
     this.state = role === 'answerer' ? 'answer-tone' : 'await-answer-tone';
     this.sink = {
       putByte: (b) => {
@@ -120,7 +122,10 @@ export class FskDataPump {
     // Received data is clamped to mark while the carrier is off (V.21 §5: circuit 104 clamped when 109 is off).
     // Decisions are held back one frame so that the noise after a carrier stops is dropped with it.
     const carrier = this.demod.carrier;
-    const listening = this.state === 'connected' || this.state === 'await-carrier';
+    // Bell 103: the answer tone is our own mark, so the originate channel is heard from the start (a caller may take
+    // the tone as our carrier and send at once).
+    const hearsCaller = this.toneIsCarrier && (this.state === 'answer-tone' || this.state === 'answer-silence');
+    const listening = this.state === 'connected' || this.state === 'await-carrier' || hearsCaller;
     if (listening && carrier && this.prevCarrier) this.deframer.process(this.delayed, FRAME_SAMPLES, this.sink);
     else if (!carrier) this.deframer.reset();
     this.delayed.set(this.demod.decisions.subarray(0, FRAME_SAMPLES));
@@ -158,7 +163,9 @@ export class FskDataPump {
   private listenForAnswerTone(rxAudio: Int16Array): void {
     const tone = this.toneHeard.process(rxAudio);
     if (tone) this.heardToneMs += FRAME_MS;
-    const toneDone = !tone && this.heardToneMs >= 500;
+    // Bell 103: a Bell answerer's 2225 Hz tone need not end: it goes on as its carrier (its mark). Heard past the
+    // longest V.25 answer tone (3.3 s + 0.7 s), it is taken as the carrier.
+    const toneDone = this.heardToneMs >= 500 && (!tone || (this.toneIsCarrier && this.heardToneMs >= 4000));
     if (toneDone || (this.heardToneMs === 0 && this.carrierMs >= this.timings.carrierDetectMs)) {
       this.enter('await-carrier');
       this.carrierMs = 0;
