@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { Ajv } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import type { FskModulation } from '../dsp/fsk/specs.ts';
 
 export type NumberRoute =
@@ -15,79 +19,314 @@ export interface LineModelConfig {
   bandLimit?: boolean;
 }
 
+export type LedName = 'HS' | 'AA' | 'CD' | 'OH' | 'RD' | 'SD' | 'TR' | 'MR';
+
+export interface MqttConfig {
+  enabled: boolean;
+  url: string | null;
+  username: string | null;
+  passwordFile: string | null;
+  /** Read from passwordFile at load time; never logged. */
+  password: string | null;
+  tls: { ca?: string | null; cert?: string | null; key?: string | null; rejectUnauthorized?: boolean };
+  topicPrefix: string;
+  discoveryPrefix: string | null;
+  publishNumbers: boolean;
+  lineIntervalMs: number;
+  queueLimit: number;
+  keepaliveS: number;
+}
+
+/** The whole configuration, as config/schema.json describes it (keep the two in step). */
 export interface DialtoneConfig {
+  /** id is resolved: the configured one, or the host name made topic-safe. */
+  device: { id: string; name: string };
   modem: { txLevelDbm0: number; answerToneMs: number; modulation: FskModulation };
-  serial: { backend: 'pty'; link: string };
-  leds: { backend: 'terminal' | 'none' };
+  serial: { backend: 'pty' | 'serialport'; link: string; device?: string | null; baudRate?: number };
+  leds: { backend: 'terminal' | 'none' | 'gpio'; pins?: Partial<Record<LedName, number>> };
   clock: 'realtime' | 'fast';
   control: { socket: string };
   line: { backend: 'simulated' };
   exchange: { line: LineModelConfig; answerAfterRings: number; numbers: Record<string, NumberRoute> };
+  mqtt: MqttConfig;
+  watchdog: { maxEventLoopLagMs: number; maxClockStallMs: number };
 }
 
-export class ConfigError extends Error {}
+/** One thing wrong with the configuration, located in the file that set it. */
+export interface ConfigIssue {
+  file: string;
+  line?: number;
+  col?: number;
+  key: string;
+  found: string;
+  expected: string;
+}
 
-export const DEFAULT_CONFIG_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../config/default.yaml');
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function formatIssue(i: ConfigIssue): string {
+  const where = i.line === undefined ? i.file : `${i.file}:${i.line}:${i.col}`;
+  return `${where}: ${i.key || '(top level)'}: found ${i.found}, expected ${i.expected}`;
+}
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const DEFAULT_CONFIG_PATH = resolve(ROOT, 'config/default.yaml');
+export const SCHEMA_PATH = resolve(ROOT, 'config/schema.json');
+
+type Json = Record<string, unknown>;
+type Path = string[];
+
+function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Overlay `over` on `base`, key by key; `exchange.numbers` from an override file adds to the defaults. */
-function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
+function merge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(base[k]) ? merge(base[k], v) : v;
   return out;
 }
 
-function readYaml(path: string): Record<string, unknown> {
+/** A layer of configuration: a YAML file (with its parse tree, for line numbers) or the command line. */
+interface Source {
+  file: string;
+  data: Json;
+  doc?: Document;
+  lines?: LineCounter;
+}
+
+function readSource(file: string): Source {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`${path}: cannot read: ${(err as Error).message}`);
+    throw new ConfigError([{ file, key: '', found: `an unreadable file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, expected: 'a readable YAML file' }]);
   }
-  let doc: unknown;
-  try {
-    doc = parse(text);
-  } catch (err) {
-    throw new ConfigError(`${path}: not valid YAML: ${(err as Error).message}`);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return { file, line: pos?.line, col: pos?.col, key: '', found: `a YAML syntax error (${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')})`, expected: 'valid YAML' };
+      }),
+    );
   }
-  if (doc == null) return {};
-  if (!isObject(doc)) throw new ConfigError(`${path}: expected a mapping at the top level`);
-  return doc;
+  const data: unknown = doc.toJS();
+  if (data == null) return { file, data: {}, doc, lines };
+  if (!isObject(data)) throw new ConfigError([{ file, line: 1, col: 1, key: '', found: describe(data), expected: 'a mapping of keys (such as "modem:") at the top level' }]);
+  return { file, data, doc, lines };
 }
 
-function expect(cond: boolean, file: string, key: string, value: unknown, what: string): void {
-  if (!cond) throw new ConfigError(`${file}: ${key}: found ${JSON.stringify(value)}, expected ${what}`);
+/** The YAML node at `path` (the key's node if `key`), walking maps by key text so that unquoted numbers match. */
+function nodeAt(doc: Document, path: Path, key: boolean): YamlNode | null {
+  let node: unknown = doc.contents;
+  for (let i = 0; i < path.length; i++) {
+    if (!isMap(node)) return null;
+    const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === path[i]);
+    if (!pair) return null;
+    node = key && i === path.length - 1 ? pair.key : pair.value;
+  }
+  return (node as YamlNode) ?? null;
 }
 
-function validate(c: Record<string, unknown>, file: string): DialtoneConfig {
-  const cfg = c as unknown as DialtoneConfig;
-  expect(cfg.clock === 'realtime' || cfg.clock === 'fast', file, 'clock', cfg.clock, '"realtime" or "fast"');
-  expect(typeof cfg.modem?.txLevelDbm0 === 'number' && cfg.modem.txLevelDbm0 <= 0 && cfg.modem.txLevelDbm0 >= -43, file, 'modem.txLevelDbm0', cfg.modem?.txLevelDbm0, 'a level from -43 to 0 dBm0');
-  expect(typeof cfg.modem?.answerToneMs === 'number' && cfg.modem.answerToneMs >= 0, file, 'modem.answerToneMs', cfg.modem?.answerToneMs, 'milliseconds ≥ 0');
-  expect(['v21', 'bell103', 'v23', 'bell202'].includes(cfg.modem?.modulation), file, 'modem.modulation', cfg.modem?.modulation, 'v21, bell103, v23 or bell202');
-  expect(typeof cfg.serial?.link === 'string', file, 'serial.link', cfg.serial?.link, 'a path');
-  expect(isObject(cfg.exchange?.numbers), file, 'exchange.numbers', cfg.exchange?.numbers, 'a mapping of numbers');
-  const snr = cfg.exchange.line?.snrDb;
-  expect(snr === undefined || (typeof snr === 'number' && snr >= -10 && snr <= 100), file, 'exchange.line.snrDb', snr, 'a number of dB from -10 to 100');
-  for (const [num, route] of Object.entries(cfg.exchange.numbers)) {
-    const key = `exchange.numbers.${num}`;
-    expect(/^[0-9*#A-D]+$/.test(num), file, key, num, 'a number of digits 0-9 * # A-D');
-    expect(isObject(route), file, key, route, 'a route such as { kind: busy }');
-    const kind = (route as { kind?: unknown }).kind;
-    expect(['modem', 'busy', 'no-answer', 'program'].includes(kind as string), file, `${key}.kind`, kind, 'modem, busy, no-answer or program');
-    if (route.kind === 'modem') expect(['v21', 'bell103', 'v23', 'bell202'].includes(route.modulation), file, `${key}.modulation`, route.modulation, 'v21, bell103, v23 or bell202');
-    if (route.kind === 'program') expect(typeof route.command === 'string' && route.command.length > 0, file, `${key}.command`, route.command, 'a command line');
+function hasPath(data: unknown, path: Path): boolean {
+  let v = data;
+  for (const k of path) {
+    if (!isObject(v) || !(k in v)) return false;
+    v = v[k];
   }
+  return true;
+}
+
+/** Which layer set `path` (the last one wins), and where in it; for a missing key, where its parent is. */
+function locate(sources: Source[], path: Path, key = false): Pick<ConfigIssue, 'file' | 'line' | 'col'> {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const p = path.slice(0, depth);
+    for (let s = sources.length - 1; s >= 0; s--) {
+      const src = sources[s];
+      if (!hasPath(src.data, p)) continue;
+      const node = src.doc && nodeAt(src.doc, p, key && depth === path.length);
+      const start = node?.range?.[0];
+      if (start === undefined || !src.lines) return { file: src.file };
+      const { line, col } = src.lines.linePos(start);
+      return { file: src.file, line, col };
+    }
+  }
+  return { file: sources[sources.length - 1].file };
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (isObject(v)) return 'a mapping';
+  return JSON.stringify(v);
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  string: 'a string',
+  null: 'null',
+};
+
+function expectedOf(e: ErrorObject): string {
+  const ps = (e.parentSchema ?? {}) as Json;
+  if (typeof ps.expected === 'string') return ps.expected;
+  if (Array.isArray(ps.enum)) return `one of ${ps.enum.join(', ')}`;
+  if (e.keyword === 'type') return String(e.params.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+  return e.message ?? 'a valid value';
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+function pointerPath(pointer: string): Path {
+  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Turn one schema error into an issue: the key it concerns, the value found there, what the schema wanted. */
+function toIssue(e: ErrorObject, sources: Source[]): ConfigIssue | null {
+  const at = pointerPath(e.instancePath);
+  const ps = (e.parentSchema ?? {}) as Json;
+  let path = at;
+  let found = describe(e.data);
+  let expected = expectedOf(e);
+  let keyPos = false;
+  if (e.keyword === 'additionalProperties') {
+    const extra = String(e.params.additionalProperty);
+    const allowed = Object.keys((ps.properties as Json | undefined) ?? {});
+    const lower = extra.toLowerCase();
+    const near = allowed.find((k) => editDistance(k.toLowerCase(), lower) <= 2) ?? allowed.find((k) => lower.length >= 3 && k.toLowerCase().startsWith(lower));
+    path = [...at, extra];
+    found = 'an unknown key';
+    expected = allowed.length ? `one of the keys ${allowed.join(', ')}${near ? ` (did you mean ${near}?)` : ''}` : 'no keys here';
+    keyPos = true;
+  } else if (e.keyword === 'required') {
+    path = [...at, String(e.params.missingProperty)];
+    found = 'nothing';
+    expected = `a value for ${String(e.params.missingProperty)}`;
+  } else if (e.keyword === 'propertyNames') {
+    path = [...at, String(e.params.propertyName)];
+    found = JSON.stringify(e.params.propertyName);
+    const names = (ps.propertyNames ?? {}) as Json;
+    expected = typeof names.expected === 'string' ? names.expected : 'a valid key';
+    keyPos = true;
+  } else if (e.keyword === 'discriminator') {
+    const kinds = ((ps.oneOf as Json[] | undefined) ?? []).map((b) => ((b.properties as Json).kind as Json).const);
+    path = [...at, 'kind'];
+    found = describe(e.params.tagValue);
+    expected = `a kind: one of ${kinds.join(', ')}`;
+  } else if ('propertyName' in e) {
+    return null; // the detail under a propertyNames error, reported by it
+  }
+  return { ...locate(sources, path, keyPos), key: path.join('.'), found, expected };
+}
+
+let schemaValidator: ReturnType<Ajv['compile']> | null = null;
+
+function validator(): ReturnType<Ajv['compile']> {
+  if (schemaValidator) return schemaValidator;
+  const ajv = new Ajv({ allErrors: true, verbose: true, discriminator: true, allowUnionTypes: true, strict: true });
+  ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
+  schemaValidator = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as Json);
+  return schemaValidator;
+}
+
+/** Checks a schema cannot express: files and devices that must exist, pins used twice, a password file's mode. */
+interface SemanticIssue {
+  path: Path;
+  found: string;
+  expected: string;
+  /** Where to point when `path` is unset in the user's file: the key that made it necessary. */
+  cause?: Path;
+}
+
+function semanticIssues(cfg: DialtoneConfig): SemanticIssue[] {
+  const out: SemanticIssue[] = [];
+  const mustExist = (path: Path, file: string | null | undefined, what: string): void => {
+    if (file && !existsSync(file)) out.push({ path, found: `${JSON.stringify(file)} (no such file)`, expected: what });
+  };
+  if (cfg.serial.backend === 'serialport') {
+    if (!cfg.serial.device) out.push({ path: ['serial', 'device'], found: 'null', expected: 'a device path such as /dev/serial0 (serial.backend is serialport)', cause: ['serial', 'backend'] });
+    mustExist(['serial', 'device'], cfg.serial.device, 'an existing serial device');
+  }
+  if (cfg.leds.backend === 'gpio') {
+    const used = new Map<number, string>();
+    for (const [led, pin] of Object.entries(cfg.leds.pins ?? {})) {
+      const other = used.get(pin);
+      if (other) out.push({ path: ['leds', 'pins', led], found: String(pin), expected: `a pin not already given to ${other}` });
+      else if (cfg.serial.backend === 'serialport' && (pin === 14 || pin === 15)) out.push({ path: ['leds', 'pins', led], found: String(pin), expected: 'a pin other than 14 and 15 (the UART)' });
+      used.set(pin, led);
+    }
+    if (used.size === 0) out.push({ path: ['leds', 'pins'], found: 'no pins', expected: 'BCM pin numbers for the LEDs (leds.backend is gpio)', cause: ['leds', 'backend'] });
+  }
+  const m = cfg.mqtt;
+  if (m.enabled) {
+    if (!m.url) out.push({ path: ['mqtt', 'url'], found: 'null', expected: 'a broker URL (mqtt.enabled is true)', cause: ['mqtt', 'enabled'] });
+    if (m.passwordFile && !m.username) out.push({ path: ['mqtt', 'username'], found: 'null', expected: 'a user name to go with mqtt.passwordFile', cause: ['mqtt', 'passwordFile'] });
+    mustExist(['mqtt', 'passwordFile'], m.passwordFile, 'an existing file holding the password');
+    if (m.passwordFile && existsSync(m.passwordFile)) {
+      try {
+        accessSync(m.passwordFile, constants.R_OK);
+        if (statSync(m.passwordFile).mode & 0o004) out.push({ path: ['mqtt', 'passwordFile'], found: `${JSON.stringify(m.passwordFile)} (readable by everyone)`, expected: 'a file readable only by the service user or its group (chmod 640 or 600)' });
+      } catch {
+        out.push({ path: ['mqtt', 'passwordFile'], found: `${JSON.stringify(m.passwordFile)} (not readable by this user)`, expected: 'a file the service user can read' });
+      }
+    }
+    for (const k of ['ca', 'cert', 'key'] as const) mustExist(['mqtt', 'tls', k], m.tls[k], 'an existing PEM file');
+  }
+  return out;
+}
+
+/** In file order, so the messages read top to bottom like the file. */
+function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
+  return issues.sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+}
+
+/** A topic-safe device id from the host name: "Retro-Pi.local" → "retro-pi". */
+export function deviceIdFromHost(host = hostname()): string {
+  const id = host.split('.')[0].toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 32);
+  return id || 'dialtone';
+}
+
+/**
+ * Load the defaults, overlay `path` if given, then the command-line `overrides`; validate against config/schema.json
+ * and the checks a schema cannot make. Throws a ConfigError listing every issue, each naming file, line, key, value
+ * found and what was expected: the daemon never starts half-configured.
+ */
+export function loadConfig(path?: string, overrides: Json = {}): DialtoneConfig {
+  const sources = [readSource(DEFAULT_CONFIG_PATH)];
+  if (path) sources.push(readSource(path));
+  if (Object.keys(overrides).length) sources.push({ file: 'command line', data: overrides });
+  const merged = sources.reduce<Json>((acc, s) => merge(acc, s.data), {});
+  const validate = validator();
+  if (!validate(merged)) {
+    const issues = (validate.errors ?? []).map((e) => toIssue(e, sources)).filter((i): i is ConfigIssue => i !== null);
+    const seen = new Set<string>();
+    throw new ConfigError(sortIssues(issues.filter((i) => !seen.has(i.key) && seen.add(i.key))));
+  }
+  const cfg = merged as unknown as DialtoneConfig;
+  const semantic = semanticIssues(cfg);
+  if (semantic.length) {
+    const user = sources.slice(1);
+    const where = (s: SemanticIssue): Path => (s.cause && !user.some((src) => hasPath(src.data, s.path)) ? s.cause : s.path);
+    throw new ConfigError(sortIssues(semantic.map((s) => ({ ...locate(sources, where(s)), key: s.path.join('.'), found: s.found, expected: s.expected }))));
+  }
+  cfg.device = { ...cfg.device, id: cfg.device.id ?? deviceIdFromHost() };
+  cfg.mqtt = { ...cfg.mqtt, password: cfg.mqtt.enabled && cfg.mqtt.passwordFile ? readFileSync(cfg.mqtt.passwordFile, 'utf8').replace(/\r?\n$/, '') : null };
   return cfg;
-}
-
-/** Load the defaults, overlay `path` if given, validate. Throws ConfigError naming the file and key. */
-export function loadConfig(path?: string, overrides: Record<string, unknown> = {}): DialtoneConfig {
-  let merged = readYaml(DEFAULT_CONFIG_PATH);
-  if (path) merged = merge(merged, readYaml(path));
-  merged = merge(merged, overrides);
-  return validate(merged, path ?? DEFAULT_CONFIG_PATH);
 }

@@ -3,7 +3,7 @@ import { TerminalLedPanel } from '../hal/leds/terminal-panel.ts';
 import { ControlSocket } from '../hal/line/control-socket.ts';
 import { SimulatedExchange } from '../hal/line/simulated-exchange.ts';
 import { PtyPort } from '../hal/serial/pty-port.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, formatIssue, loadConfig } from './config.ts';
 import { FrameClock } from './frame-clock.ts';
 import { Modem } from './modem.ts';
 import { ring } from './ring-client.ts';
@@ -75,8 +75,8 @@ async function main(): Promise<void> {
     return;
   }
   if (cmd === 'config' && rest[0] === 'check' && rest[1]) {
-    loadConfig(rest[1]);
-    process.stdout.write(`${rest[1]}: valid\n`);
+    const cfg = loadConfig(rest[1]);
+    process.stdout.write(`${rest[1]}: valid (device ${cfg.device.id}, telemetry ${cfg.mqtt.enabled ? `to ${cfg.mqtt.url}` : 'off'})\n`);
     return;
   }
   process.stderr.write(`${USAGE}\n`);
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) process.stderr.write(`dialtone: configuration error: ${err.message}\n`);
+  if (err instanceof ConfigError) process.stderr.write(`dialtone: configuration error:\n${err.issues.map((i) => `  ${formatIssue(i)}\n`).join('')}`);
   else process.stderr.write(`dialtone: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });
