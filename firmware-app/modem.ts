@@ -4,17 +4,23 @@ import { DEFAULT_TIMINGS } from '../dsp/fsk/fsk-pump.ts';
 import { FSK_MODES } from '../dsp/fsk/specs.ts';
 import type { FskModulation } from '../dsp/fsk/specs.ts';
 import { FRAME_SAMPLES } from '../dsp/q15.ts';
-import { ByteRing } from '../dsp/uart/byte-ring.ts';
 import type { LedPanel, LedState } from '../hal/leds/led-panel.ts';
 import { allOff } from '../hal/leds/led-panel.ts';
 import type { CallLeg, IncomingCall, PhoneLine } from '../hal/line/phone-line.ts';
 import type { DtePort } from '../hal/serial/dte-port.ts';
+import { ControlPolicy } from './at/control-policy.ts';
+import type { DtrAction } from './at/control-policy.ts';
+import type { DialPlan } from './at/dial-string.ts';
+import { DteFlow } from './at/dte-flow.ts';
+import type { FlowMode } from './at/dte-flow.ts';
 import { GuardTimeEscape } from './at/escape.ts';
 import { AtInterpreter } from './at/interpreter.ts';
 import type { AtHost } from './at/interpreter.ts';
+import { ProfileStore } from './at/profiles.ts';
 import type { ResultCode } from './at/result-codes.ts';
 import { FrameClock } from './frame-clock.ts';
 import { productInfo } from './product.ts';
+import type { CallStatistics } from './product.ts';
 
 /** The modem's states, as they appear in logs and telemetry. */
 export type ModemState = 'command' | 'dialing' | 'ringing' | 'handshake' | 'online' | 'online-command';
@@ -30,7 +36,7 @@ export interface CallRecord {
   connectedMs: number; // line time in data mode
   bytesToLine: number;
   bytesFromLine: number;
-  result: string; // the final result code or reason: 'NO CARRIER', 'BUSY', 'hangup', ...
+  result: string; // the final result code or reason: 'NO CARRIER', 'BUSY', 'hangup', 'DTR', 'inactivity' ...
 }
 
 /** What the modem tells observers (telemetry, the panel): typed events. */
@@ -49,12 +55,16 @@ export interface ModemOptions {
   log: (line: string) => void;
   modulation?: FskModulation;
   txLevelDbm0?: number;
+  /** Where stored profiles and numbers live (&W, &Y, &Z); null keeps them in memory. Default `state`. */
+  stateDir?: string | null;
 }
 
-const DTE_BUFFER = 16384;
 /** V.250 +MS carrier names of the modulations offered (B202: Bell 202, not in V.250's list). */
 const CARRIERS: Record<string, FskModulation> = { V21: 'v21', B103: 'bell103', V23C: 'v23', B202: 'bell202' };
-const RING_CYCLE_MS = 6000;
+const RING_CYCLE_MS = 6000; // US cadence: 2 s ring, 4 s silence
+const RING_ON_MS = 2000;
+
+type OpenRecord = Omit<CallRecord, 'durationMs' | 'connectedMs' | 'result'> & { startLineMs: number; connectedAtLineMs: number | null; statsAt: { to: number; from: number } };
 
 /**
  * The modem: the DTE port and its AT interpreter on one side, a call and its data pump on the other, and the call
@@ -64,36 +74,41 @@ export class Modem implements AtHost {
   state: ModemState = 'command';
   readonly events = new EventEmitter<ModemEvents>();
   readonly at: AtInterpreter;
+  readonly flow: DteFlow;
+  private readonly policy: ControlPolicy;
   private readonly escape: GuardTimeEscape;
   private leg: CallLeg | null = null;
   private pump: FskDataPump | null = null;
   private incoming: IncomingCall | null = null;
-  private readonly fromDte = new ByteRing(DTE_BUFFER);
+  private dialToken: object | null = null; // the call being placed (pauses before the line is seized)
+  private heldDigits = ''; // dialled with `;`: the line stays off hook for more digits
   private readonly tx = new Int16Array(FRAME_SAMPLES);
   private readonly rx = new Int16Array(FRAME_SAMPLES);
   private escapeTimer: NodeJS.Timeout | null = null;
-  private portPaused = false;
   private leds: LedState = allOff();
-  private record: (Omit<CallRecord, 'durationMs' | 'connectedMs' | 'result'> & { startLineMs: number; connectedAtLineMs: number | null; statsAt: { to: number; from: number } }) | null = null;
+  private record: OpenRecord | null = null;
   private activity = { rd: 0, sd: 0 };
-  private lastNumber = '';
+  private ringOn = false;
+  private idleSinceMs = 0;
+  private breaks = 0;
   stats = { bytesToLine: 0, bytesFromLine: 0, calls: 0 };
+  lastCall: CallStatistics | null = null;
   modulation: FskModulation;
 
   constructor(private readonly o: ModemOptions) {
     this.modulation = o.modulation ?? 'v21';
-    this.at = new AtInterpreter(this, (t) => this.toDte(t));
+    const store = new ProfileStore(o.stateDir === undefined ? 'state' : o.stateDir, o.log);
+    this.flow = new DteFlow(o.port);
+    this.at = new AtInterpreter(this, (t) => o.port.write(Buffer.from(t, 'latin1')), { store });
+    this.policy = new ControlPolicy(o.port.lines, this.at.opt, () => this.at.s.get(25), (a) => this.dtrOff(a));
     this.escape = new GuardTimeEscape(
       () => this.at.s.get(2),
       () => this.at.s.get(12) * 20,
     );
     o.port.onData((d) => this.onDte(d));
+    o.port.lines.onBreak((ms) => this.breakFromDte(ms));
     o.line.onIncoming((call) => this.onIncoming(call));
-    this.showLeds();
-  }
-
-  private toDte(text: string | Uint8Array): void {
-    this.o.port.write(typeof text === 'string' ? Buffer.from(text, 'latin1') : text);
+    this.changed();
   }
 
   private setState(s: ModemState): void {
@@ -101,6 +116,8 @@ export class Modem implements AtHost {
     this.state = s;
     if (s !== prev) {
       this.o.log(`modem: ${prev} → ${s}`);
+      this.flow.held = s === 'online-command';
+      if (s === 'online') this.flow.flushDown();
       this.events.emit('state', s, prev);
     }
     this.showLeds();
@@ -113,16 +130,12 @@ export class Modem implements AtHost {
       case 'online':
         this.escape.feed(data, performance.now());
         this.armEscape();
-        if (this.fromDte.write(data) < data.length) this.o.log('modem: DTE buffer overrun (flow control failed)');
-        if (this.fromDte.free < 4096 && !this.portPaused) {
-          this.portPaused = true;
-          this.o.port.pause();
-        }
+        this.flow.fromDte(data);
         return;
       case 'dialing':
       case 'handshake':
         // Any character from the DTE abandons a call in progress, as on a Hayes modem.
-        this.endCall('NO CARRIER');
+        this.endCall('NO CARRIER', 'abandoned');
         return;
       default:
         this.at.feed(data);
@@ -134,41 +147,87 @@ export class Modem implements AtHost {
     if (this.escapeTimer) clearTimeout(this.escapeTimer);
     this.escapeTimer = null;
     if (until === null) return;
-    this.escapeTimer = setTimeout(() => {
-      this.escapeTimer = null;
-      if (this.state === 'online' && this.escape.poll(performance.now())) {
+    this.escapeTimer = setTimeout(
+      () => {
+        this.escapeTimer = null;
+        if (this.state === 'online' && this.escape.poll(performance.now())) {
+          this.setState('online-command');
+          this.at.result('OK');
+        }
+      },
+      Math.max(0, until - performance.now()) + 1,
+    );
+  }
+
+  /** A break from the DTE goes to the line as space for as long (FSK carries it; V.14 would not). */
+  private breakFromDte(ms: number): void {
+    if (this.state !== 'online' || !this.pump) return;
+    const baud = (this.pump.role === 'caller' ? this.pump.mode.caller : this.pump.mode.answerer).baud;
+    this.pump.tx.sendBreak(Math.max(20, Math.round((ms * baud) / 1000)));
+    this.breaks++;
+  }
+
+  /** DTR stayed off for S25: &D1 command mode, &D2 hang up, &D3 hang up and reset. */
+  private dtrOff(action: DtrAction): void {
+    this.o.log(`modem: DTR off (&D${action})`);
+    if (action === 1) {
+      if (this.state === 'online') {
         this.setState('online-command');
         this.at.result('OK');
       }
-    }, Math.max(0, until - performance.now()) + 1);
+      return;
+    }
+    if (this.state !== 'command' || this.leg || this.heldDigits) this.endCall('NO CARRIER', 'DTR');
+    if (action === 3) {
+      this.at.loadProfile(this.at.store.state.powerUp);
+      this.changed();
+    }
   }
 
   // ---- AtHost ----
 
-  dial(dialString: string): void {
-    let s = dialString.trim();
-    if (/^L/i.test(s)) s = this.lastNumber; // ATDL: redial
-    const number = s.replace(/^[TP]/i, '').replace(/[^0-9*#A-Da-d]/g, '');
-    if (this.leg) {
+  dial(plan: DialPlan, dialString: string): void {
+    if (this.leg || this.state !== 'command') {
       this.at.result('ERROR');
       return;
     }
-    this.lastNumber = s;
-    this.o.log(`modem: dialling ${number}`);
+    this.o.log(`modem: dial ${dialString.replace(/[^ -~]/g, '?')}`);
+    this.heldDigits += plan.digits;
+    if (plan.returnToCommand) {
+      this.showLeds();
+      this.at.result('OK'); // off hook, back to command mode: the next ATD dials on from here
+      return;
+    }
+    const number = this.heldDigits;
+    this.heldDigits = '';
     this.beginRecord('outgoing', number);
-    this.leg = this.o.line.dial(number);
     this.stats.calls++;
     this.setState('dialing');
-    void this.runCall(this.leg, 'caller');
+    const token = {};
+    this.dialToken = token;
+    void this.placeCall(token, number, plan);
+  }
+
+  private async placeCall(token: object, number: string, plan: DialPlan): Promise<void> {
+    // Commas and flashes: line time before the digits go out.
+    for (let ms = 0; ms < plan.pauseMs; ms += 20) {
+      await this.o.clock.tick();
+      if (this.dialToken !== token) return;
+    }
+    if (this.dialToken !== token) return;
+    this.dialToken = null;
+    this.leg = this.o.line.dial(number);
+    void this.runCall(this.leg, 'caller', plan);
   }
 
   answer(): void {
     const call = this.incoming;
-    if (!call || call.abandoned) {
+    if (!call || call.abandoned || this.leg) {
       this.at.result('NO CARRIER');
       return;
     }
     this.incoming = null;
+    this.ringOn = false;
     this.beginRecord('incoming', call.from);
     this.leg = call.answer();
     this.pump = this.newPump('answerer');
@@ -176,26 +235,35 @@ export class Modem implements AtHost {
   }
 
   hangup(): void {
-    if (this.leg) this.finishRecord('hangup');
+    if (this.leg || this.dialToken) this.finishRecord('hangup');
     this.leg?.hangup();
-    this.leg = null;
-    this.pump = null;
-    this.fromDte.clear();
+    this.clearCall();
     if (this.state !== 'command') this.setState('command');
   }
 
   online(): boolean {
     if (this.state !== 'online-command' || !this.pump) return false;
+    this.idleSinceMs = this.o.clock.lineMs;
     this.setState('online');
     this.at.result('CONNECT', this.pump.connectRate);
     return true;
   }
 
   info(n: number): string[] | null {
-    return productInfo(n, this);
+    const p = this.pump;
+    return productInfo(n, {
+      carrier: this.carrierName,
+      dteFormat: this.at.format,
+      flow: this.at.opt['&K'],
+      stats: this.stats,
+      lastCall: this.lastCall,
+      line: p ? { rxLevelDbm0: p.rxLevelDbm0, carrier: p.carrier, framingErrors: p.framingErrors, overruns: p.overruns } : null,
+      settings: `state ${this.state}, S0=${this.at.s.get(0)}, S7=${this.at.s.get(7)}, S30=${this.at.s.get(30)}`,
+    });
   }
 
   changed(): void {
+    this.flow.mode = this.at.opt['&K'] as FlowMode;
     this.showLeds();
   }
 
@@ -210,6 +278,11 @@ export class Modem implements AtHost {
     return Object.keys(CARRIERS).find((k) => CARRIERS[k] === this.modulation) ?? 'V21';
   }
 
+  /** AT+MS? reports this (AtHost.carrier). */
+  get carrier(): string {
+    return this.carrierName;
+  }
+
   private newPump(role: 'caller' | 'answerer'): FskDataPump {
     const mode = FSK_MODES[this.modulation];
     return new FskDataPump(mode, role, { ...DEFAULT_TIMINGS, txLevelDbm0: this.o.txLevelDbm0 ?? -10, carrierDetectMs: this.at.s.get(9) * 100, carrierLossMs: this.at.s.get(10) * 100 });
@@ -218,7 +291,7 @@ export class Modem implements AtHost {
   // ---- the line ----
 
   private onIncoming(call: IncomingCall): void {
-    if (this.leg || this.incoming) {
+    if (this.leg || this.incoming || this.dialToken || this.heldDigits) {
       call.reject();
       return;
     }
@@ -227,30 +300,34 @@ export class Modem implements AtHost {
     void this.runRinging(call);
   }
 
-  /** Ring the DTE (RING, RI) every ring cycle of line time; auto-answer after S0 rings. */
+  /** Ring the DTE (RING, and RI with the cadence) every ring cycle of line time; auto-answer after S0 rings. */
   private async runRinging(call: IncomingCall): Promise<void> {
     let ms = 0;
     while (this.incoming === call && !call.abandoned) {
-      if (ms % RING_CYCLE_MS === 0) {
+      const phase = ms % RING_CYCLE_MS;
+      this.ringOn = phase < RING_ON_MS;
+      if (phase === 0) {
         const rings = this.at.s.get(1) + 1;
         this.at.s.setInternal(1, rings);
-        this.leds.TR = true;
         this.at.result('RING');
         const s0 = this.at.s.get(0);
-        if (s0 > 0 && rings >= s0 && this.state === 'command') {
+        if (s0 > 0 && rings >= s0 && this.state === 'command' && this.policy.mayAnswer) {
           this.answer();
           break;
         }
       }
+      this.showLeds();
       await this.o.clock.tick();
       ms += 20;
     }
+    this.ringOn = false;
     if (this.incoming === call) this.incoming = null;
-    if (this.leg && this.state === 'handshake') void this.runCall(this.leg, 'answerer');
+    this.showLeds();
+    if (this.leg && this.state === 'handshake') void this.runCall(this.leg, 'answerer', null);
   }
 
   /** The frame loop of one call, from dialling (or answering) to hang-up. */
-  private async runCall(leg: CallLeg, role: 'caller' | 'answerer'): Promise<void> {
+  private async runCall(leg: CallLeg, role: 'caller' | 'answerer', plan: DialPlan | null): Promise<void> {
     let ms = 0;
     let lastProgress = '';
     this.tx.fill(0);
@@ -264,17 +341,11 @@ export class Modem implements AtHost {
         lastProgress = leg.progress;
         this.o.log(`line: ${leg.progress}`);
       }
-      if (!alive) {
-        this.endCall('NO CARRIER');
-        break;
-      }
+      if (!alive) return this.endCall('NO CARRIER');
       if (this.state === 'dialing') {
         this.tx.fill(0);
-        const outcome = this.dialProgress(leg, ms);
-        if (outcome) {
-          this.endCall(outcome);
-          break;
-        }
+        const outcome = this.dialProgress(leg, ms, plan);
+        if (outcome) return this.endCall(outcome);
         if (leg.progress === 'answered') {
           this.pump = this.newPump(role);
           this.setState('handshake');
@@ -285,81 +356,82 @@ export class Modem implements AtHost {
       const pump = this.pump!;
       pump.process(this.rx, this.tx);
       if (this.state === 'handshake') {
-        if (pump.state === 'connected') {
-          this.setState('online');
-          this.at.result('CONNECT', pump.connectRate);
-          if (this.record) {
-            this.record.rate = pump.connectRate;
-            this.record.connectedAtLineMs = this.o.clock.lineMs;
-          }
-          this.events.emit('connect', pump.connectRate);
-        } else if (ms >= this.at.s.get(7) * 1000) {
-          this.endCall('NO CARRIER');
-          break;
-        }
+        if (pump.state === 'connected') this.connected(pump);
+        else if (ms >= this.at.s.get(7) * 1000) return this.endCall('NO CARRIER');
         continue;
       }
-      if (pump.state === 'carrier-lost') {
-        this.endCall('NO CARRIER');
-        break;
-      }
+      if (pump.state === 'carrier-lost') return this.endCall('NO CARRIER');
       this.moveData(pump);
+      const s30 = this.at.s.get(30);
+      if (s30 > 0 && this.o.clock.lineMs - this.idleSinceMs >= s30 * 10000) return this.endCall('NO CARRIER', 'inactivity');
     }
   }
 
-  private dialProgress(leg: CallLeg, ms: number): ResultCode | null {
+  private connected(pump: FskDataPump): void {
+    this.idleSinceMs = this.o.clock.lineMs;
+    this.setState('online');
+    this.at.result('CONNECT', pump.connectRate);
+    if (this.record) {
+      this.record.rate = pump.connectRate;
+      this.record.connectedAtLineMs = this.o.clock.lineMs;
+    }
+    this.events.emit('connect', pump.connectRate);
+  }
+
+  /** The outcome of dialling, if there is one yet. X3/X4 report BUSY; `@` turns endless ringback into NO ANSWER. */
+  private dialProgress(leg: CallLeg, ms: number, plan: DialPlan | null): ResultCode | null {
+    const timedOut = ms >= this.at.s.get(7) * 1000;
     switch (leg.progress) {
       case 'busy':
         return ms > 1500 ? 'BUSY' : null;
       case 'invalid-number':
         return ms > 1500 ? 'NO CARRIER' : null;
       case 'ringing':
-        return ms >= this.at.s.get(7) * 1000 ? 'NO ANSWER' : null;
+        return timedOut ? (plan?.quietAnswer ? 'NO ANSWER' : 'NO CARRIER') : null;
       default:
-        return ms >= this.at.s.get(7) * 1000 ? 'NO CARRIER' : null;
+        return timedOut ? 'NO CARRIER' : null;
     }
   }
 
   /** Per frame in data mode: DTE bytes to the pump, received bytes to the DTE (held while in command mode). */
   private moveData(pump: FskDataPump): void {
-    const q = pump.tx.queue;
-    let moved = 0;
-    while (this.fromDte.length > 0 && q.free > 0) {
-      q.push(this.fromDte.shift());
-      moved++;
-    }
+    const moved = this.flow.toLine(pump.tx.queue);
     this.stats.bytesToLine += moved;
     if (moved) this.activity.sd = 3;
-    if (this.portPaused && this.fromDte.free >= DTE_BUFFER / 2) {
-      this.portPaused = false;
-      this.o.port.resume();
-    }
-    if (this.state === 'online' && pump.rx.length > 0) {
-      const got = pump.rx.take();
+    const room = this.flow.down.free;
+    if (pump.rx.length > 0 && room > 0) {
+      const got = pump.rx.take(room);
       this.stats.bytesFromLine += got.length;
       this.activity.rd = 3;
-      this.toDte(got);
+      this.flow.fromLine(got);
     }
+    if (moved || this.activity.rd === 3 || this.state !== 'online') this.idleSinceMs = this.o.clock.lineMs;
     this.tickLeds();
   }
 
-  private endCall(code: ResultCode): void {
-    this.finishRecord(code);
+  private endCall(code: ResultCode, reason?: string): void {
+    this.finishRecord(reason ?? code);
     this.leg?.hangup();
+    this.clearCall();
+    this.setState('command');
+    if (reason !== 'DTR') this.at.result(code);
+  }
+
+  private clearCall(): void {
     this.leg = null;
     this.pump = null;
-    this.fromDte.clear();
-    if (this.portPaused) {
-      this.portPaused = false;
-      this.o.port.resume();
-    }
-    this.setState('command');
-    this.at.result(code);
+    this.dialToken = null;
+    this.heldDigits = '';
+    this.flow.reset();
+    if (this.escapeTimer) clearTimeout(this.escapeTimer);
+    this.escapeTimer = null;
   }
 
   // ---- call records ----
 
   private beginRecord(direction: CallRecord['direction'], number: string): void {
+    this.breaks = 0;
+    this.flow.lostUp = 0;
     this.record = {
       direction,
       number,
@@ -380,17 +452,27 @@ export class Modem implements AtHost {
     this.record = null;
     const now = this.o.clock.lineMs;
     const { startLineMs, connectedAtLineMs, statsAt, ...rest } = r;
-    this.events.emit('call-end', {
+    const record: CallRecord = {
       ...rest,
       bytesToLine: this.stats.bytesToLine - statsAt.to,
       bytesFromLine: this.stats.bytesFromLine - statsAt.from,
       durationMs: now - startLineMs,
       connectedMs: connectedAtLineMs === null ? 0 : now - connectedAtLineMs,
       result,
-    });
+    };
+    const p = this.pump;
+    this.lastCall = {
+      ...record,
+      framingErrors: p?.framingErrors ?? 0,
+      overruns: (p?.overruns ?? 0) + this.flow.lostDown,
+      lostFromDte: this.flow.lostUp,
+      breaks: this.breaks,
+      rxLevelDbm0: p ? p.rxLevelDbm0 : null,
+    };
+    this.events.emit('call-end', record);
   }
 
-  // ---- front panel ----
+  // ---- front panel and control lines ----
 
   private tickLeds(): void {
     if (this.activity.rd > 0) this.activity.rd--;
@@ -399,23 +481,20 @@ export class Modem implements AtHost {
   }
 
   private showLeds(): void {
-    const inCall = this.leg !== null;
+    const inCall = this.leg !== null || this.dialToken !== null || this.heldDigits !== '';
+    const connected = (this.state === 'online' || this.state === 'online-command') && this.pump?.state === 'connected';
+    if (this.policy) this.policy.update({ connected, dataMode: this.pump !== null && inCall, ringing: this.ringOn });
     const l = this.leds;
     l.MR = true;
-    l.TR = true;
+    l.TR = this.o.port.lines.get('DTR');
     l.AA = this.at ? this.at.s.get(0) > 0 : false;
     l.OH = inCall;
-    l.CD = (this.state === 'online' || this.state === 'online-command') && (this.pump?.carrier ?? false);
+    l.CD = connected && (this.pump?.carrier ?? false);
     l.HS = l.CD && (this.pump?.connectRate ?? 0) >= 1200;
     l.RD = this.activity.rd > 0;
     l.SD = this.activity.sd > 0;
     this.o.leds?.show(l);
     this.events.emit('leds', l);
-  }
-
-  /** AT+MS? reports this (AtHost.carrier). */
-  get carrier(): string {
-    return this.carrierName;
   }
 
   /** Received carrier present (DCD). */
@@ -425,6 +504,7 @@ export class Modem implements AtHost {
 
   close(): void {
     this.hangup();
+    this.policy.close();
     this.o.leds?.close();
   }
 }

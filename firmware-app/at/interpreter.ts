@@ -1,20 +1,27 @@
+import { applyParity, CommandLineReader } from './command-line.ts';
+import type { DteFormat } from './command-line.ts';
+import { dialReference, parseDialString } from './dial-string.ts';
+import type { DialPlan } from './dial-string.ts';
+import { profilePage } from './pages.ts';
+import { factoryProfile, OPTIONS, ProfileStore, validNumber } from './profiles.ts';
+import type { OptionName, Profile } from './profiles.ts';
 import type { ResultCode, ResultSettings } from './result-codes.ts';
-import { formatResult } from './result-codes.ts';
+import { FINAL_CODES, formatResult } from './result-codes.ts';
 import { SRegisters } from './s-registers.ts';
 
 /** What the AT interpreter asks of the modem around it. */
 export interface AtHost {
-  /** Start a call; the host reports the outcome with `result()` later. */
-  dial(number: string): void;
+  /** Start a call (validated plan, and the dial string as typed); the host reports the outcome with `result()`. */
+  dial(plan: DialPlan, dialString: string): void;
   /** Answer a ringing line (or fail with NO CARRIER). */
   answer(): void;
-  /** Hang up (ATH); synchronous. */
+  /** Hang up (ATH, ATZ); synchronous. */
   hangup(): void;
   /** Return to data mode (ATO); false when there is no call to return to. */
   online(): boolean;
-  /** Identification lines for ATIn, or null when n is not supported. */
+  /** Identification pages for ATIn, or null when n is not supported. */
   info(n: number): string[] | null;
-  /** Settings changed (for LEDs such as AA). */
+  /** Settings changed (LEDs such as AA, control lines per &C &S &K). */
   changed(): void;
   /** AT+MS: select the modulation by its V.250 carrier name; false if not offered. */
   selectCarrier(name: string): boolean;
@@ -22,187 +29,215 @@ export interface AtHost {
   readonly carrier: string;
 }
 
-const MAX_LINE = 255; // characters after "AT" a command line may hold
+export interface AtOptions {
+  /** Stored profiles and numbers; in memory when not given. */
+  store?: ProfileStore;
+  /** Every result code the interpreter sends (for tests and telemetry), whether or not Q1 hides it. */
+  onResult?: (code: ResultCode) => void;
+}
+
+type Outcome = 'ok' | 'error' | 'pending';
 
 /**
- * The Hayes command interpreter: assembles command lines from DTE bytes (echo, S3/S5 editing), executes each
- * command in turn and answers with result codes. Commands that start a call end the line and answer later.
+ * The Hayes command interpreter: assembles command lines (CommandLineReader), executes each command in turn and
+ * answers each line with exactly one final result code. Commands that start a call end the line and answer later.
  */
 export class AtInterpreter {
   readonly s = new SRegisters();
-  echo = true;
-  verbose = true;
-  quiet = false;
-  level = 4;
-  private line = '';
-  private sawA = false;
-  private inLine = false;
+  readonly store: ProfileStore;
+  /** The active command options (E, V, Q, X, &C, &D, &K …). */
+  readonly opt: Record<OptionName, number> = factoryProfile().options;
+  lastDial = '';
+  private readonly reader: CommandLineReader;
   private lastLine = '';
 
   constructor(
     private readonly host: AtHost,
     private readonly write: (text: string) => void,
-  ) {}
+    private readonly o: AtOptions = {},
+  ) {
+    this.store = o.store ?? new ProfileStore(null);
+    this.reader = new CommandLineReader(
+      () => this.s.get(3),
+      () => this.s.get(5),
+      () => this.opt.E === 1,
+      {
+        line: (text, tooLong) => {
+          if (tooLong) return this.result('ERROR');
+          this.lastLine = text;
+          this.execute(text);
+        },
+        repeat: () => this.execute(this.lastLine),
+        echo: (raw) => this.write(raw),
+        say: (text) => this.say(text),
+      },
+    );
+    this.loadProfile(this.store.state.powerUp);
+  }
+
+  get echo(): boolean {
+    return this.opt.E === 1;
+  }
+  get verbose(): boolean {
+    return this.opt.V === 1;
+  }
+  get quiet(): boolean {
+    return this.opt.Q === 1;
+  }
+  get level(): number {
+    return this.opt.X;
+  }
+  /** The DTE framing detected from the last "AT". */
+  get format(): DteFormat {
+    return this.reader.format;
+  }
 
   get settings(): ResultSettings {
     return { verbose: this.verbose, quiet: this.quiet, level: this.level, cr: this.s.get(3), lf: this.s.get(4) };
   }
 
-  /** Factory settings (ATZ, &F). */
+  /** The active settings as a profile (for &W and &V). */
+  activeProfile(): Profile {
+    return { options: { ...this.opt }, regs: this.s.snapshot() };
+  }
+
+  /** Factory settings (&F). */
   factory(): void {
+    this.apply(factoryProfile());
+  }
+
+  /** ATZn, power-up, DTR drop with &D3: the stored profile n. */
+  loadProfile(n: 0 | 1): void {
+    this.apply(this.store.profile(n));
+  }
+
+  private apply(p: Profile): void {
+    const ring = this.s.get(1);
     this.s.reset();
-    this.echo = true;
-    this.verbose = true;
-    this.quiet = false;
-    this.level = 4;
+    this.s.restore(p.regs);
+    this.s.setInternal(1, ring);
+    Object.assign(this.opt, p.options);
+    this.syncBitmaps();
+  }
+
+  /** Text the modem writes in command mode, with the DTE's parity. */
+  say(text: string): void {
+    this.write(applyParity(text, this.format));
   }
 
   result(code: ResultCode, rate?: number): void {
+    this.o.onResult?.(code);
     const text = formatResult(code, this.settings, rate);
-    if (text) this.write(text);
+    if (text) this.say(text);
   }
 
   /** Bytes from the DTE while in command mode. */
   feed(data: Uint8Array): void {
-    for (const b of data) this.feedByte(b & 0x7f); // parity bit of 7-bit terminals is not part of the command
-  }
-
-  private feedByte(c: number): void {
-    const cr = this.s.get(3);
-    const bs = this.s.get(5);
-    if (!this.inLine) {
-      // Hunt for "AT" (or "A/"), in either case; other characters are ignored, as on a Hayes modem.
-      if (this.echo) this.write(String.fromCharCode(c));
-      const upper = c >= 97 && c <= 122 ? c - 32 : c;
-      if (this.sawA && upper === 0x54) {
-        this.inLine = true;
-        this.line = '';
-      } else if (this.sawA && c === 0x2f) {
-        this.sawA = false;
-        if (this.echo) this.write(String.fromCharCode(this.s.get(3), this.s.get(4)));
-        this.execute(this.lastLine);
-        return;
-      }
-      this.sawA = upper === 0x41;
-      return;
-    }
-    if (c === cr) {
-      if (this.echo) this.write(String.fromCharCode(c));
-      this.inLine = false;
-      this.sawA = false;
-      const line = this.line;
-      this.line = '';
-      if (line.length > MAX_LINE) {
-        this.result('ERROR');
-        return;
-      }
-      this.lastLine = line;
-      this.execute(line);
-      return;
-    }
-    if (c === bs) {
-      if (this.line.length > 0) {
-        this.line = this.line.slice(0, -1);
-        if (this.echo) this.write('\b \b');
-      }
-      return;
-    }
-    if (c < 0x20) return; // other control characters are ignored
-    if (this.echo) this.write(String.fromCharCode(c));
-    if (this.line.length <= MAX_LINE) this.line += String.fromCharCode(c);
+    this.reader.feed(data);
   }
 
   /** Run the commands of one line (the text after "AT"). */
   execute(line: string): void {
     const cmd = new CommandCursor(line);
     while (!cmd.done) {
-      const outcome = this.step(cmd);
+      let outcome: Outcome;
+      try {
+        outcome = this.step(cmd);
+      } catch {
+        outcome = 'error'; // the daemon never dies on bad input from the DTE
+      }
       if (outcome === 'error') return this.result('ERROR');
       if (outcome === 'pending') return; // D, A, O: the host answers later
     }
     this.result('OK');
   }
 
-  private step(cmd: CommandCursor): 'ok' | 'error' | 'pending' {
+  private crlf(): string {
+    return String.fromCharCode(this.s.get(3), this.s.get(4));
+  }
+
+  /** Information text (ATI, S?, &V, +GMI): each line framed by CR LF, as V.250 §5.7.1 has it. */
+  private info(lines: string[]): 'ok' {
+    const crlf = this.crlf();
+    this.say(lines.map((l) => `${crlf}${l}`).join('') + crlf);
+    return 'ok';
+  }
+
+  private step(cmd: CommandCursor): Outcome {
     const c = cmd.next().toUpperCase();
+    if (c === ' ') return 'ok';
+    if (c === '&') return this.ampersand(cmd);
+    if (c === '+') return this.extended(cmd);
+    if (Object.hasOwn(OPTIONS, c) && c !== 'W') return this.option(c as OptionName, cmd);
     switch (c) {
-      case ' ':
-        return 'ok';
       case 'A':
         this.host.answer();
         return 'pending';
       case 'D':
-        this.host.dial(cmd.rest());
-        return 'pending';
-      case 'O':
-        cmd.number(0);
+        return this.dial(cmd.rest());
+      case 'O': {
+        const n = cmd.number(0);
+        if (n === null || n > 1) return 'error';
         return this.host.online() ? 'pending' : 'error';
-      case 'H':
-        if (cmd.number(0) !== 0) return 'error';
+      }
+      case 'H': {
+        const n = cmd.number(0);
+        if (n === null || n > 1) return 'error';
+        if (n === 0) this.host.hangup();
+        return 'ok'; // H1 (off hook) is accepted; the line goes off hook only to dial or answer
+      }
+      case 'Z': {
+        const n = cmd.number(0);
+        if (n === null || n > 1) return 'error';
         this.host.hangup();
-        return 'ok';
-      case 'Z':
-        cmd.number(0);
-        this.host.hangup();
-        this.factory();
+        this.loadProfile(n as 0 | 1);
         this.host.changed();
         return 'ok';
-      case 'E':
-        return this.flag(cmd, (v) => (this.echo = v));
-      case 'V':
-        return this.flag(cmd, (v) => (this.verbose = v));
-      case 'Q':
-        return this.flag(cmd, (v) => (this.quiet = v));
-      case 'X': {
-        const n = cmd.number(0);
-        if (n === null || n > 4) return 'error';
-        this.level = n;
-        return 'ok';
-      }
-      case 'L':
-      case 'M':
-      case 'B':
-      case 'N':
-      case 'Y': {
-        const n = cmd.number(0);
-        return n !== null && n <= 3 ? 'ok' : 'error'; // speaker and protocol options accepted
       }
       case 'I': {
         const n = cmd.number(0);
         const lines = n === null ? null : this.host.info(n);
-        if (!lines) return 'error';
-        const crlf = String.fromCharCode(this.s.get(3), this.s.get(4));
-        for (const l of lines) this.write(`${crlf}${l}`);
-        this.write(crlf);
-        return 'ok';
+        return lines ? this.info(lines) : 'error';
       }
       case 'S':
         return this.sRegister(cmd);
-      case '&':
-        return this.ampersand(cmd);
-      case '+':
-        return this.extended(cmd);
+      case 'W':
+        return this.option('W', cmd);
       default:
         return 'error';
     }
   }
 
-  private flag(cmd: CommandCursor, set: (v: boolean) => void): 'ok' | 'error' {
+  /** E, V, Q, X, M, L, B, N, Y, W and the & options: a number from the option's list. */
+  private option(name: OptionName, cmd: CommandCursor): Outcome {
     const n = cmd.number(0);
-    if (n === null || n > 1) return 'error';
-    set(n === 1);
+    if (n === null || !(OPTIONS[name].values as readonly number[]).includes(n)) return 'error';
+    this.opt[name] = n;
+    this.syncBitmaps();
+    this.host.changed();
     return 'ok';
   }
 
-  private sRegister(cmd: CommandCursor): 'ok' | 'error' {
-    const reg = cmd.number(null);
-    if (reg === null || reg > 255) return 'error';
-    const op = cmd.next();
-    if (op === '?') {
-      const crlf = String.fromCharCode(this.s.get(3), this.s.get(4));
-      this.write(`${crlf}${String(this.s.get(reg)).padStart(3, '0')}${crlf}`);
-      return 'ok';
+  private dial(text: string): Outcome {
+    const ref = dialReference(text);
+    let dialString = text;
+    if (ref) {
+      dialString = ref.ref.kind === 'last' ? this.lastDial : this.store.number(ref.ref.index);
+      if (!dialString) return 'error';
+      if (ref.returnToCommand && !dialString.endsWith(';')) dialString += ';';
     }
+    const plan = parseDialString(dialString, this.s.get(8));
+    if (!plan || (plan.digits === '' && !plan.returnToCommand)) return 'error';
+    this.lastDial = dialString.replace(/;\s*$/, '');
+    this.host.dial(plan, dialString);
+    return 'pending';
+  }
+
+  private sRegister(cmd: CommandCursor): Outcome {
+    const reg = cmd.number(null);
+    if (reg === null || !this.s.has(reg)) return 'error';
+    const op = cmd.next();
+    if (op === '?') return this.info([String(this.s.get(reg)).padStart(3, '0')]);
     if (op !== '=') return 'error';
     const v = cmd.number(0);
     if (v === null || !this.s.set(reg, v)) return 'error';
@@ -210,35 +245,69 @@ export class AtInterpreter {
     return 'ok';
   }
 
-  /** V.250 extended commands: +GMI, +GMM, +GMR, +GCAP, +MS. */
-  private extended(cmd: CommandCursor): 'ok' | 'error' {
-    const body = cmd.until(';').toUpperCase();
-    const crlf = String.fromCharCode(this.s.get(3), this.s.get(4));
-    const say = (text: string): 'ok' => {
-      this.write(`${crlf}${text}${crlf}`);
-      return 'ok';
-    };
-    if (body === 'GMI') return say('Dialtone');
-    if (body === 'GMM') return say('Dialtone softmodem');
-    if (body === 'GMR') return say('0.1.0');
-    if (body === 'GCAP') return say('+GCAP: +MS');
-    if (body === 'MS?') return say(`+MS: ${this.host.carrier}`);
-    if (body === 'MS=?') return say('+MS: (V21,B103,V23C,B202)');
+  private ampersand(cmd: CommandCursor): Outcome {
+    const c = cmd.next().toUpperCase();
+    const name = `&${c}`;
+    if (c === 'Z') return this.storeNumber(cmd);
+    if (!'FVWY'.includes(c) || c === '') return Object.hasOwn(OPTIONS, name) ? this.option(name as OptionName, cmd) : 'error';
+    const n = cmd.number(0);
+    if (n === null) return 'error';
+    switch (c) {
+      case 'F':
+        if (n !== 0) return 'error';
+        this.factory();
+        this.host.changed();
+        return 'ok';
+      case 'V':
+        return n === 0 ? this.info(profilePage(this.activeProfile(), this.store.state)) : 'error';
+      case 'W':
+        return n <= 1 && this.store.storeProfile(n as 0 | 1, this.activeProfile()) ? 'ok' : 'error';
+      default:
+        return n <= 1 && this.store.setPowerUp(n as 0 | 1) ? 'ok' : 'error';
+    }
+  }
+
+  /** &Zn=dial string (n 0–3, default 0): the rest of the line, validated as a dial string. */
+  private storeNumber(cmd: CommandCursor): Outcome {
+    const n = cmd.number(0);
+    if (n === null || cmd.next() !== '=') return 'error';
+    const text = cmd.rest().trim();
+    if (!validNumber(text) || text.includes(';') || !parseDialString(text, 0)) return 'error';
+    return this.store.storeNumber(n, text) ? 'ok' : 'error';
+  }
+
+  /** V.250 extended commands: +GMI, +GMM, +GMR, +GCAP, +MS, each ended by `;` or the end of the line. */
+  private extended(cmd: CommandCursor): Outcome {
+    const body = cmd.until(';').toUpperCase().trim();
+    const test = body.endsWith('=?');
+    const name = test ? body.slice(0, -2) : body;
+    if (['GMI', 'GMM', 'GMR', 'GCAP'].includes(name)) {
+      if (test) return 'ok';
+      if (name === 'GMI') return this.info(['Dialtone']);
+      if (name === 'GMM') return this.info(['Dialtone softmodem']);
+      if (name === 'GMR') return this.info(['0.1.0']);
+      return this.info(['+GCAP: +MS']);
+    }
+    if (body === 'MS?') return this.info([`+MS: ${this.host.carrier}`]);
+    if (body === 'MS=?') return this.info(['+MS: (V21,B103,V23C,B202)']);
     if (body.startsWith('MS=')) return this.host.selectCarrier(body.slice(3).split(',')[0]) ? 'ok' : 'error';
     return 'error';
   }
 
-  private ampersand(cmd: CommandCursor): 'ok' | 'error' {
-    const c = cmd.next().toUpperCase();
-    const n = cmd.number(0);
-    if (n === null) return 'error';
-    if (c === 'F' && n === 0) {
-      this.factory();
-      this.host.changed();
-      return 'ok';
-    }
-    // &C, &D, &K, &S, &W: accepted (the full profile set arrives with the Hayes issue).
-    return 'CDKSW'.includes(c) && c !== '' && n <= 4 ? 'ok' : 'error';
+  /** Bit-mapped registers S14, S21, S22, S23, S27 mirror the options (Smartmodem 2400 layout). */
+  private syncBitmaps(): void {
+    const o = this.opt;
+    this.s.setInternal(14, 0x80 | 0x20 | (o.V << 3) | (o.Q << 2) | (o.E << 1));
+    this.s.setInternal(21, (o.Y << 7) | (o['&S'] << 6) | (o['&C'] << 5) | (o['&D'] << 3) | (o['&R'] << 2) | o['&J']);
+    this.s.setInternal(22, (o['&P'] << 7) | ((o.X === 0 ? 0 : o.X + 3) << 4) | (o.M << 2) | o.L);
+    const parity = { '8N1': 3, '7E1': 0, '7O1': 2 }[this.format];
+    this.s.setInternal(23, (o['&G'] << 6) | (parity << 3) | (3 << 1) | 1);
+    this.s.setInternal(27, (o.B << 6) | (o['&X'] << 4) | (o['&L'] << 2) | o['&M']);
+  }
+
+  /** For tests: is `code` a final result code? */
+  static isFinal(code: ResultCode): boolean {
+    return FINAL_CODES.includes(code);
   }
 }
 

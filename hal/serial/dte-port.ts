@@ -1,3 +1,5 @@
+import type { ControlLines } from './control-lines.ts';
+
 /** The DTE side of the modem: where the vintage computer's RS-232 bytes come and go. */
 export interface DtePort {
   /** Human-readable name of the port (a device path, a PTY path, a TCP address). */
@@ -9,5 +11,7 @@ export interface DtePort {
   /** Stop delivering data (flow control towards the DTE) / resume. */
   pause(): void;
   resume(): void;
+  /** RS-232 control lines (DCD, DSR, RI, CTS out; DTR, RTS in). */
+  readonly lines: ControlLines;
   close(): void;
 }

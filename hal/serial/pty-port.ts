@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import tty from 'node:tty';
 import { fileURLToPath } from 'node:url';
+import { SimulatedControlLines } from './control-lines.ts';
 import type { DtePort } from './dte-port.ts';
 
 interface PtyAddon {
@@ -25,6 +26,8 @@ function loadAddon(): PtyAddon {
  */
 export class PtyPort implements DtePort {
   readonly name: string;
+  /** A pseudo-terminal has no modem lines: they are simulated, and tests drive DTR and RTS here. */
+  readonly lines = new SimulatedControlLines();
   private readonly stream: tty.ReadStream;
   private readonly slaveFd: number;
   private readonly link?: string;

@@ -18,7 +18,7 @@ async function rig(t: import('ava').ExecutionContext) {
   const port = new PtyPort(join(dir, 'modem'));
   const log: string[] = [];
   const exchange = new SimulatedExchange({ ...cfg.exchange, answerToneMs: cfg.modem.answerToneMs, log: (l) => log.push(l) });
-  const modem = new Modem({ port, line: exchange, clock: new FrameClock('fast'), log: (l) => log.push(l) });
+  const modem = new Modem({ port, line: exchange, clock: new FrameClock('fast'), log: (l) => log.push(l), stateDir: join(dir, 'state') });
   const term = await Terminal.open(join(dir, 'modem'));
   t.teardown(async () => {
     await term.close();
@@ -49,11 +49,13 @@ test('dial the echo number, CONNECT 300, 1 KiB of text comes back intact, +++ an
   t.regex(await term.waitFor('OK\r\n'), /ATH\r\r\nOK\r\n$/);
 });
 
-test('the busy number answers BUSY; the unanswered one NO ANSWER after S7', async (t) => {
+test('the busy number answers BUSY; the unanswered one NO CARRIER after S7, NO ANSWER with @', async (t) => {
   const { term } = await rig(t);
   await term.write('ATDT5552000\r');
   t.regex(await term.waitFor(/BUSY\r\n/), /\r\nBUSY\r\n$/);
   await term.write('ATS7=10DT5553000\r');
+  t.regex(await term.waitFor(/NO CARRIER\r\n/), /\r\nNO CARRIER\r\n$/);
+  await term.write('ATS7=10DT5553000@\r');
   t.regex(await term.waitFor(/NO ANSWER\r\n/), /\r\nNO ANSWER\r\n$/);
 });
 
@@ -93,7 +95,7 @@ test('10,000 random bytes as command lines: no crash, ERROR for invalid lines, t
       await term.waitFor(/NO CARRIER\r\n|3\r/);
     }
     // ATZ restores factory settings; the S99 query is a marker that cannot come from the junk line.
-    await term.write('ATZS99=123S99?\r');
+    await term.write('ATZ&FS8=123S8?\r');
     const out = await term.waitFor('123\r\n\r\nOK\r\n', 10000);
     if (/ERROR\r\n|(^|\n)4\r/.test(out)) errors++;
   }

@@ -1,0 +1,55 @@
+/**
+ * The dial string of ATD, parsed and validated. Only the digits, `*`, `#` and `+` ever reach the telephone
+ * backend: the modifiers become timing and behaviour here, and any other character makes the command an ERROR,
+ * so nothing typed after ATD can be smuggled into a phone's own AT interface.
+ */
+export interface DialPlan {
+  /** What the telephone backend dials: [0-9*#+] only. */
+  digits: string;
+  pulse: boolean; // P (last of T/P wins)
+  /** Line time to spend before the call is placed: commas (S8 each) and hook flashes. */
+  pauseMs: number;
+  waitDialTone: boolean; // W
+  flashes: number; // !
+  quietAnswer: boolean; // @: wait for five seconds of silence; NO ANSWER when ringback never stops
+  returnToCommand: boolean; // ; at the end: dial, then back to command mode with OK
+}
+
+/** How the dial string refers to another one: L (last number), S=n (stored number n). */
+export type DialReference = { kind: 'last' } | { kind: 'stored'; index: number };
+
+const FLASH_MS = 500; // a hook flash, as on most exchanges
+const IGNORED = ' ()-'; // punctuation people write in numbers; a Hayes modem skips it
+
+/** ATDL, ATDS, ATDS=n (optionally after T or P, optionally with a trailing `;`), or null. */
+export function dialReference(text: string): { ref: DialReference; returnToCommand: boolean } | null {
+  const m = /^[TP]?(L|S(?:=?([0-9]))?)(;?)$/i.exec(text.replace(/ /g, ''));
+  if (!m) return null;
+  const returnToCommand = m[3] === ';';
+  if (m[1].toUpperCase() === 'L') return { ref: { kind: 'last' }, returnToCommand };
+  return { ref: { kind: 'stored', index: m[2] === undefined ? 0 : Number(m[2]) }, returnToCommand };
+}
+
+/** Parse a dial string (no L or S references); null when it holds anything not allowed. */
+export function parseDialString(text: string, commaPauseS: number): DialPlan | null {
+  const plan: DialPlan = { digits: '', pulse: false, pauseMs: 0, waitDialTone: false, flashes: 0, quietAnswer: false, returnToCommand: false };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i].toUpperCase();
+    if (plan.returnToCommand) {
+      if (c !== ' ') return null; // `;` ends the dial string
+      continue;
+    }
+    if ((c >= '0' && c <= '9') || c === '*' || c === '#' || c === '+') plan.digits += c;
+    else if (c === 'T' || c === 'P') plan.pulse = c === 'P';
+    else if (c === ',') plan.pauseMs += commaPauseS * 1000;
+    else if (c === 'W') plan.waitDialTone = true;
+    else if (c === '!') {
+      plan.flashes++;
+      plan.pauseMs += FLASH_MS;
+    } else if (c === '@') plan.quietAnswer = true;
+    else if (c === ';') plan.returnToCommand = true;
+    else if (!IGNORED.includes(c)) return null;
+  }
+  if (plan.digits.length > 40) return null;
+  return plan;
+}
