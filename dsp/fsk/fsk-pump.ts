@@ -125,11 +125,14 @@ export class FskDataPump {
     // Bell 103: the answer tone is our own mark, so the originate channel is heard from the start (a caller may take
     // the tone as our carrier and send at once).
     const hearsCaller = this.toneIsCarrier && (this.state === 'answer-tone' || this.state === 'answer-silence');
-    const listening = this.state === 'connected' || this.state === 'await-carrier' || hearsCaller;
+    // Half duplex: no listening while we talk (a Bell 202 data set squelches its receiver; the line only carries
+    // our own echo and noise then), nor to the frame held back from then.
+    const talking = this.mode.halfDuplex && this.halfDuplexTxMs > 0;
+    const listening = !talking && (this.state === 'connected' || this.state === 'await-carrier' || hearsCaller);
     if (listening && carrier && this.prevCarrier) this.deframer.process(this.delayed, FRAME_SAMPLES, this.sink);
-    else if (!carrier) this.deframer.reset();
+    else if (!carrier || talking) this.deframer.reset();
     this.delayed.set(this.demod.decisions.subarray(0, FRAME_SAMPLES));
-    this.prevCarrier = carrier;
+    this.prevCarrier = carrier && !talking;
     this.stateMs += FRAME_MS;
     this.carrierMs = this.demod.carrier ? this.carrierMs + FRAME_MS : 0;
     switch (this.state) {
