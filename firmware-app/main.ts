@@ -6,7 +6,10 @@ import { PtyPort } from '../hal/serial/pty-port.ts';
 import { ConfigError, formatIssue, loadConfig } from './config.ts';
 import { FrameClock } from './frame-clock.ts';
 import { Modem } from './modem.ts';
+import type { ModemState } from './modem.ts';
 import { ring } from './ring-client.ts';
+import { SystemdNotifier } from './service/notify.ts';
+import { Watchdog } from './service/watchdog.ts';
 
 const USAGE = `usage:
   dialtone [start] [--config FILE] [--clock realtime|fast] [--link PATH] [--socket PATH] [--quiet]
@@ -33,28 +36,60 @@ async function start(argv: string[]): Promise<void> {
   if (values.link) overrides.serial = { link: values.link };
   if (values.socket) overrides.control = { socket: values.socket };
   if (values.quiet) overrides.leds = { backend: 'none' };
+  // Everything that can be wrong with the configuration is found here, before any port or socket is opened.
   const cfg = loadConfig(values.config, overrides);
   const say = values.quiet ? () => {} : log;
+  const notifier = SystemdNotifier.fromEnv(process.env, log);
   const port = new PtyPort(cfg.serial.link);
   const exchange = new SimulatedExchange({ numbers: cfg.exchange.numbers, line: cfg.exchange.line, answerAfterRings: cfg.exchange.answerAfterRings, answerToneMs: cfg.modem.answerToneMs, log: say });
   const control = new ControlSocket(cfg.control.socket, (call) => exchange.ring(call), cfg.exchange.line, say);
+  const clock = new FrameClock(cfg.clock);
   const modem = new Modem({
     port,
     line: exchange,
     leds: cfg.leds.backend === 'terminal' ? new TerminalLedPanel() : undefined,
-    clock: new FrameClock(cfg.clock),
+    clock,
     log: say,
     txLevelDbm0: cfg.modem.txLevelDbm0,
     modulation: cfg.modem.modulation,
   });
+  // The audio clock must run before we say we are ready: one frame through it (a sound card: its first period).
+  await clock.tick();
+  let rate: number | null = null;
+  modem.events.on('connect', (r) => (rate = r));
+  const status = (state: ModemState): string => `${state}${state === 'online' && rate ? ` at ${rate} bit/s` : ''} on ${port.name}`;
+  modem.events.on('state', (state) => notifier?.status(status(state)));
+
   // The first lines a user reads: where to point a terminal program.
   process.stdout.write(`Dialtone ready. DTE port: ${port.name} (linked at ${cfg.serial.link})\n`);
   process.stdout.write(`Try: picocom ${cfg.serial.link}   then type ATDT5551000\n`);
   process.stdout.write(`Control socket: ${cfg.control.socket}\n`);
+  notifier?.ready(status(modem.state));
+
+  const watchdogMs = SystemdNotifier.watchdogMs(process.env);
+  const watchdog =
+    notifier && watchdogMs
+      ? new Watchdog({
+          periodMs: watchdogMs,
+          ...cfg.watchdog,
+          clock,
+          clockShouldRun: () => modem.state !== 'command',
+          ping: () => notifier.watchdog(),
+          log,
+        })
+      : null;
+  watchdog?.start();
+
+  let stopping = false;
   const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    notifier?.stopping();
+    watchdog?.stop();
     modem.close();
     control.close();
     port.close();
+    notifier?.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);
