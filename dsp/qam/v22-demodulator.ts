@@ -1,0 +1,358 @@
+import { Agc } from '../filters/agc.ts';
+import { phaseStep, SINE_TABLE, cosQ15, sinQ15 } from '../nco.ts';
+import { meanSquareToDbm0, SAMPLE_RATE } from '../q15.ts';
+import { FseEqualizer, UNIT, UNIT_BITS } from './equalizer.ts';
+import { rrcAt, V22_BAUD, V22_ROLLOFF } from './rrc.ts';
+import { quadrantOf, STEP_DIBIT } from './v22-constellation.ts';
+
+/** Matched filter span: ±3 symbol periods at 8000 Hz (81 taps), polyphase in 32 fractional delays. */
+const MF_HALF = 40;
+const MF_TAPS = 2 * MF_HALF + 1;
+const MF_PHASES = 32;
+/** Half a symbol period in Q16 samples: 8000 / 1200 = 6⅔. */
+const HALF_SYMBOL_Q16 = Math.round((SAMPLE_RATE / (2 * V22_BAUD)) * 65536);
+/**
+ * V.22 §2.7 (received line signal detector): ON for any level above −43 dBm0, OFF for any level below −48 dBm0,
+ * either in between. The thresholds sit inside that window with 2.5 dB of hysteresis, so that a signal at exactly
+ * −43 dBm0 (the bottom of the AGC range) is surely detected.
+ */
+export const CARRIER_ON_DBM0 = -45;
+export const CARRIER_OFF_DBM0 = -47.5;
+/** Frames (20 ms) the level must hold before the detector changes state (V.22 §2.7: ON 105 ± 40 ms, OFF 24 ± 10 ms). */
+const CARRIER_ON_FRAMES = 5;
+const CARRIER_OFF_FRAMES = 2;
+/** Symbols of a training period given to the AGC and the timing loop before the carrier loop and the equaliser. */
+const ACQUIRE_SYMBOLS = 60;
+/** Mean power of the points (units²) and the AGC's aim per component: a quarter of ±5σ Int16 headroom. */
+const MEAN_POINT_POWER = 10;
+
+/** Adaptation speeds, chosen by the handshake. */
+export type AdaptMode = 'hold' | 'train' | 'track';
+
+export interface V22DemodulatorOptions {
+  /** The far modem's carrier: 2400 Hz when we call, 1200 Hz when we answer. */
+  carrierHz: number;
+}
+
+/**
+ * Matched-filter table: for fractional delay p/32 of a sample, c[p·81 + k] weighs the sample (80 − k) samples old
+ * so that the output is the RRC-filtered baseband at (newest − p/32 − 40) samples. Unit DC gain, Q15.
+ */
+export function matchedFilterTable(): { coeffs: Int16Array; dcGain: number } {
+  const coeffs = new Int16Array(MF_PHASES * MF_TAPS);
+  const sps = SAMPLE_RATE / V22_BAUD;
+  let sum = 0;
+  for (let k = 0; k < MF_TAPS; k++) sum += rrcAt((k - MF_HALF) / sps, V22_ROLLOFF);
+  for (let p = 0; p < MF_PHASES; p++) {
+    for (let k = 0; k < MF_TAPS; k++) {
+      const age = MF_TAPS - 1 - k;
+      coeffs[p * MF_TAPS + k] = Math.round((rrcAt((age - MF_HALF - p / MF_PHASES) / sps, V22_ROLLOFF) / sum) * 32768);
+    }
+  }
+  return { coeffs, dcGain: 1 };
+}
+
+/**
+ * V.22 / V.22bis demodulator. Per input sample: mix to baseband with the nominal carrier (table look-up, no
+ * interpolation: spurs near −60 dB, below the matched filter's own floor) into a history ring. Every half symbol,
+ * at an instant steered by the timing loop: the square-root raised-cosine matched filter evaluated at that
+ * fractional delay (filtering and interpolation in one), the AGC (dsp/filters/agc.ts, run on the baseband pairs
+ * so the far signal alone sets the gain), and the T/2 equaliser's input. Every symbol: Gardner timing error,
+ * equaliser output, derotation by the carrier loop (second order, decision directed), slicer (4 or 16 points),
+ * LMS update and the differential decode. Results: `symbols[0..symbolCount)` per call, each (quadrant step << 2)
+ * | Q3Q4, and `bits` decoded at the current rate.
+ */
+export class V22Demodulator {
+  /** Per call: decoded symbols, (dibit Q1Q2 << 2) | Q3Q4. At most 13 per 160-sample frame. */
+  readonly symbols = new Uint8Array(64);
+  symbolCount = 0;
+  private wide = false;
+  private adaptMode: AdaptMode = 'hold';
+  /** Symbols since adaptation started: the first ACQUIRE_SYMBOLS settle the AGC and the timing only. */
+  private adaptAge = 0;
+  /** Received line signal detector (circuit 109 before the handshake's conditions). */
+  carrier = false;
+  readonly eq = new FseEqualizer(16, 9);
+
+  private readonly step: number;
+  private phase = 0;
+  private readonly hRe = new Int32Array(2 * MF_TAPS);
+  private readonly hIm = new Int32Array(2 * MF_TAPS);
+  private hPos = 0;
+  private readonly mf: Int16Array;
+  private toNext = HALF_SYMBOL_Q16;
+  private half = 0; // 0: next half-symbol sample is a symbol instant
+  private readonly agcFast: Agc;
+  private readonly agcSlow: Agc;
+  private agc: Agc;
+  private readonly pair = new Int16Array(2);
+  private prevSymRe = 0;
+  private prevSymIm = 0;
+  private midRe = 0;
+  private midIm = 0;
+  // Carrier loop: phase and frequency in 2^32 units per symbol.
+  private carrierPhase = 0;
+  carrierFreq = 0;
+  private lastQuadrant = 0;
+  // Level and carrier detection.
+  private power = 0;
+  private powerCount = 0;
+  private readonly onPower: number;
+  private readonly offPower: number;
+  private readonly powerToMs: number;
+  private aboveFrames = 0;
+  private belowFrames = 0;
+  /** Received level, dBm0, of the last frame (reporting). */
+  levelDbm0 = -Infinity;
+  /** Mean squared error of the last 64 symbols, units² · 2^(2·UNIT_BITS − 6) (see mseDb). */
+  private errAcc = 0;
+  private errCount = 0;
+  private mse = 0;
+
+  constructor(readonly opts: V22DemodulatorOptions) {
+    this.step = phaseStep(opts.carrierHz);
+    this.mf = matchedFilterTable().coeffs;
+    // A passband signal of mean square P gives E|y|² = P/2·(1 − β/4) after mixing (½ amplitude) and the matched
+    // filter (which keeps ∫R²/∫R = 1 − β/4 of the raised-cosine shaped power). `power` sums |y|² >> 8.
+    this.powerToMs = 256 / (0.5 * (1 - V22_ROLLOFF / 4));
+    const msOf = (dbm0: number): number => ((32767 * 32767) / 2) * 10 ** ((dbm0 - 3.14) / 10);
+    this.onPower = msOf(CARRIER_ON_DBM0) / this.powerToMs;
+    this.offPower = msOf(CARRIER_OFF_DBM0) / this.powerToMs;
+    // The AGC sees I and Q as one stream: its per-component aim is E|a|²/2 units².
+    const target = meanSquareToDbm0((MEAN_POINT_POWER / 2) * UNIT * UNIT);
+    // Agc's time constants assume 8000 samples/s; the pairs come at 2400 values/s, hence the 0.3 factor.
+    const common = { blockSize: 32, minGainDb: -12, maxGainDb: 36, holdBelowDbm0: meanSquareToDbm0(msOf(-50) / (4 / (1 - V22_ROLLOFF / 4))) };
+    this.agcFast = new Agc(target, { ...common, attackMs: 0.3 * 40, decayMs: 0.3 * 80 });
+    this.agcSlow = new Agc(target, { ...common, attackMs: 0.3 * 1000, decayMs: 0.3 * 1000 });
+    this.agc = this.agcFast;
+  }
+
+  /** 16-way decisions (2400 bit/s); 4-way (1200 bit/s, Q3Q4 forced to 01) when false. */
+  get sixteen(): boolean {
+    return this.wide;
+  }
+
+  /** Sixteen points carry amplitude information, so the AGC turns slow from here on (the equaliser holds the gain). */
+  set sixteen(on: boolean) {
+    this.wide = on;
+    if (on) this.setAgcSlow(true);
+  }
+
+  get adapt(): AdaptMode {
+    return this.adaptMode;
+  }
+
+  /** 'hold': nothing adapts; 'train': fast AGC, timing, carrier and equaliser; 'track': slow, for data. */
+  set adapt(mode: AdaptMode) {
+    if (this.adaptMode === 'hold' && mode !== 'hold') this.adaptAge = 0;
+    this.adaptMode = mode;
+  }
+
+  /** Slow the AGC down once trained (data) or speed it up again (retrain). */
+  setAgcSlow(slow: boolean): void {
+    const next = slow ? this.agcSlow : this.agcFast;
+    if (next !== this.agc) next.reset(this.agc.gainDb);
+    this.agc = next;
+  }
+
+  get agcGainDb(): number {
+    return this.agc.gainDb;
+  }
+
+  /** Carrier frequency error estimate, Hz. */
+  get carrierOffsetHz(): number {
+    return (this.carrierFreq / 4294967296) * V22_BAUD;
+  }
+
+  /** Equaliser mean squared error relative to the mean point power, dB (reporting). */
+  get mseDb(): number {
+    return 10 * Math.log10(Math.max(1e-9, this.mse / (MEAN_POINT_POWER * UNIT * UNIT)));
+  }
+
+  process(rx: Int16Array, n: number): void {
+    this.symbolCount = 0;
+    const step = this.step;
+    const hRe = this.hRe;
+    const hIm = this.hIm;
+    for (let i = 0; i < n; i++) {
+      const x = rx[i];
+      const p = this.phase;
+      this.phase = (p + step) >>> 0;
+      // x·e^{−jωn}: re = x·cos, im = −x·sin (Q15 table, 10-bit phase).
+      const pos = this.hPos;
+      const re = Math.imul(x, SINE_TABLE[((p + 0x40000000) >>> 0) >>> 22]) >> 15;
+      const im = -(Math.imul(x, SINE_TABLE[p >>> 22]) >> 15);
+      hRe[pos] = re;
+      hRe[pos + MF_TAPS] = re;
+      hIm[pos] = im;
+      hIm[pos + MF_TAPS] = im;
+      this.hPos = pos + 1 === MF_TAPS ? 0 : pos + 1;
+      this.toNext -= 65536;
+      if (this.toNext <= 0) {
+        this.halfSymbol(-this.toNext);
+        this.toNext += HALF_SYMBOL_Q16;
+      }
+    }
+    this.frameLevel();
+  }
+
+  /** One matched-filter output `frac` (Q16 samples) before the newest sample. */
+  private halfSymbol(frac: number): void {
+    const base = (frac >>> 11) * MF_TAPS; // 65536 / 32 = 2^11
+    const c = this.mf;
+    const p = this.hPos;
+    let ar = 0;
+    let ai = 0;
+    for (let k = 0; k < MF_TAPS; k++) {
+      ar += Math.imul(this.hRe[p + k], c[base + k]);
+      ai += Math.imul(this.hIm[p + k], c[base + k]);
+    }
+    // Unit DC gain in Q15; |x| < 2^15 and Σ|c| ≈ 1.3·2^15 keep each sum below 2^31.
+    const yr = (ar + 0x4000) >> 15;
+    const yi = (ai + 0x4000) >> 15;
+    this.power += (Math.imul(yr, yr) >>> 8) + (Math.imul(yi, yi) >>> 8);
+    this.powerCount++;
+    const pair = this.pair;
+    pair[0] = yr > 32767 ? 32767 : yr < -32768 ? -32768 : yr;
+    pair[1] = yi > 32767 ? 32767 : yi < -32768 ? -32768 : yi;
+    if (this.carrier) this.agc.process(pair, pair, 2);
+    this.eq.push(pair[0], pair[1]);
+    if (this.half === 1) {
+      this.midRe = pair[0];
+      this.midIm = pair[1];
+      this.half = 0;
+      return;
+    }
+    this.half = 1;
+    this.gardner(pair[0], pair[1]);
+    this.symbol();
+  }
+
+  /**
+   * Gardner's timing error (IEEE Trans. Commun. 1986): Re{(y[k−1] − y[k])·conj(y[k−½])}. It is zero when the
+   * mid sample falls on the zero crossing between symbols; its sign says early or late, whatever the carrier phase.
+   */
+  private gardner(re: number, im: number): void {
+    const e = Math.imul(this.prevSymRe - re, this.midRe) + Math.imul(this.prevSymIm - im, this.midIm);
+    this.prevSymRe = re;
+    this.prevSymIm = im;
+    if (!this.carrier || this.adaptMode === 'hold') return;
+    const shift = this.adaptMode === 'train' ? (this.sixteen ? 12 : 10) : 14;
+    // e ~ 10·UNIT² at a quarter symbol of error; the step is a small fraction of a sample.
+    this.toNext += e >> shift;
+  }
+
+  private symbol(): void {
+    const eq = this.eq;
+    eq.filter();
+    const c = cosQ15(this.carrierPhase);
+    const s = sinQ15(this.carrierPhase);
+    // z = y·e^{−jφ}
+    const zr = (Math.imul(eq.yRe, c) + Math.imul(eq.yIm, s) + 0x4000) >> 15;
+    const zi = (Math.imul(eq.yIm, c) - Math.imul(eq.yRe, s) + 0x4000) >> 15;
+    let dr: number;
+    let di: number;
+    if (this.wide) {
+      dr = slice4(zr);
+      di = slice4(zi);
+    } else {
+      // The four 1200 bit/s points (3, 1), (−1, 3), (−3, −1), (1, −3): the largest projection wins.
+      const a = 3 * zr + zi;
+      const b = 3 * zi - zr;
+      if (Math.abs(a) >= Math.abs(b)) {
+        dr = a >= 0 ? 3 : -3;
+        di = a >= 0 ? 1 : -1;
+      } else {
+        dr = b >= 0 ? -1 : 1;
+        di = b >= 0 ? 3 : -3;
+      }
+    }
+    const er = dr * UNIT - zr;
+    const ei = di * UNIT - zi;
+    this.trackError(er, ei);
+    if (this.carrier && this.adaptMode !== 'hold' && ++this.adaptAge > ACQUIRE_SYMBOLS) {
+      this.carrierLoop(zr, zi, dr, di);
+      const mu = this.adaptMode === 'train' ? (this.sixteen ? 2 : 1) : 3;
+      // Error back in the equaliser's frame: e·e^{+jφ}.
+      const qr = (Math.imul(er, c) - Math.imul(ei, s) + 0x4000) >> 15;
+      const qi = (Math.imul(er, s) + Math.imul(ei, c) + 0x4000) >> 15;
+      eq.update(qr, qi, mu);
+    }
+    this.decode(dr, di);
+  }
+
+  /** Decision-directed second-order loop: phase error Im{z·conj(d)}/|d|² (radians, for small errors). */
+  private carrierLoop(zr: number, zi: number, dr: number, di: number): void {
+    const cross = zi * dr - zr * di; // ≈ |d|²·UNIT·sin θ
+    const e16 = (cross * INV_D2[dr * dr + di * di]) >> (UNIT_BITS + 15 - 16); // sin θ in Q16
+    // Gains per symbol: kp 0.2 (4-point training) or 0.08 rad/rad, ki = kp²/4 (critically damped); 2^32/2π/2^16
+    // = 10430 phase units per Q16 radian. Sixteen points are noisier per decision, so they get the slow loop.
+    const fast = this.adaptMode === 'train' && !this.sixteen;
+    const kp = fast ? 2086 : 834;
+    const ki = fast ? 104 : 17;
+    this.carrierFreq = (this.carrierFreq + Math.imul(e16, ki)) | 0;
+    this.carrierPhase = (this.carrierPhase + Math.imul(e16, kp) + this.carrierFreq) >>> 0;
+  }
+
+  private trackError(er: number, ei: number): void {
+    this.errAcc += (Math.imul(er, er) + Math.imul(ei, ei)) >>> 6;
+    if (++this.errCount === 64) {
+      this.mse = this.errAcc;
+      this.errAcc = 0;
+      this.errCount = 0;
+    }
+  }
+
+  private decode(dr: number, di: number): void {
+    const q = quadrantOf(dr, di);
+    const dq = (q - this.lastQuadrant) & 3;
+    this.lastQuadrant = q;
+    // Rotate the decision back to the first quadrant: (a, b) → (b, −a) per quarter turn.
+    let a = dr;
+    let b = di;
+    for (let k = 0; k < q; k++) {
+      const t = a;
+      a = b;
+      b = -t;
+    }
+    const q34 = ((b === 3 ? 1 : 0) << 1) | (a === 3 ? 1 : 0);
+    if (this.symbolCount < this.symbols.length) this.symbols[this.symbolCount++] = (STEP_DIBIT[dq] << 2) | q34;
+  }
+
+  private frameLevel(): void {
+    if (this.powerCount === 0) return;
+    const mean = this.power / this.powerCount;
+    this.levelDbm0 = meanSquareToDbm0(mean * this.powerToMs);
+    this.power = 0;
+    this.powerCount = 0;
+    if (!this.carrier) {
+      this.aboveFrames = mean >= this.onPower ? this.aboveFrames + 1 : 0;
+      if (this.aboveFrames >= CARRIER_ON_FRAMES) {
+        this.carrier = true;
+        this.belowFrames = 0;
+      }
+    } else {
+      this.belowFrames = mean < this.offPower ? this.belowFrames + 1 : 0;
+      if (this.belowFrames >= CARRIER_OFF_FRAMES) {
+        this.carrier = false;
+        this.aboveFrames = 0;
+      }
+    }
+  }
+
+  /** Start again from untrained: equaliser taps, loops and AGC (retrain, or a new call). */
+  restart(): void {
+    this.eq.resetTaps();
+    this.carrierFreq = 0;
+    this.sixteen = false;
+    this.setAgcSlow(false);
+  }
+}
+
+/** Nearest of −3, −1, 1, 3 units. */
+function slice4(v: number): number {
+  return v >= 0 ? (v >= 2 * UNIT ? 3 : 1) : v < -2 * UNIT ? -3 : -1;
+}
+
+/** 2^15/|d|² for the squared magnitudes the points have (2, 10, 18). */
+const INV_D2: Int32Array = Int32Array.from({ length: 19 }, (_, n) => (n === 0 ? 0 : Math.round(32768 / n)));
