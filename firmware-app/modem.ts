@@ -310,6 +310,7 @@ export class Modem implements AtHost {
         const rings = this.at.s.get(1) + 1;
         this.at.s.setInternal(1, rings);
         this.at.result('RING');
+        this.showLeds(); // RI rises with the ring, even the one that is answered
         const s0 = this.at.s.get(0);
         if (s0 > 0 && rings >= s0 && this.state === 'command' && this.policy.mayAnswer) {
           this.answer();

@@ -21,7 +21,7 @@ export interface ControlLines {
 export interface LineEvent {
   circuit: DceCircuit | DteCircuit;
   on: boolean;
-  at: number; // performance.now()
+  at: number; // ms, from `now()`
 }
 
 const HISTORY = 1024;
@@ -33,6 +33,8 @@ const HISTORY = 1024;
  */
 export class SimulatedControlLines implements ControlLines {
   readonly history: LineEvent[] = [];
+  /** The time stamp of each change (a test may use the simulated line clock instead of the wall clock). */
+  now: () => number = () => performance.now();
   private readonly state: Record<DceCircuit | DteCircuit, boolean> = { DCD: false, DSR: false, RI: false, CTS: true, DTR: true, RTS: true };
   private readonly changeListeners: ((circuit: DteCircuit, on: boolean) => void)[] = [];
   private readonly breakListeners: ((ms: number) => void)[] = [];
@@ -75,7 +77,7 @@ export class SimulatedControlLines implements ControlLines {
   private record(circuit: DceCircuit | DteCircuit, on: boolean): boolean {
     if (this.state[circuit] === on) return false;
     this.state[circuit] = on;
-    this.history.push({ circuit, on, at: performance.now() });
+    this.history.push({ circuit, on, at: this.now() });
     if (this.history.length > HISTORY) this.history.shift();
     return true;
   }

@@ -1,34 +1,9 @@
 import test from 'ava';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../../firmware-app/config.ts';
-import { FrameClock } from '../../firmware-app/frame-clock.ts';
-import { Modem } from '../../firmware-app/modem.ts';
 import { ECHO_BANNER } from '../../hal/line/builtin-modem-party.ts';
-import { SimulatedExchange } from '../../hal/line/simulated-exchange.ts';
-import { PtyPort } from '../../hal/serial/pty-port.ts';
 import { mulberry32 } from '../helpers/random.ts';
-import { Terminal } from '../helpers/terminal.ts';
+import { rig } from './rig.ts';
 
-/** The whole modem on a real pseudo-terminal, with the simulated exchange at 30 dB and a fast line clock. */
-async function rig(t: import('ava').ExecutionContext) {
-  const dir = mkdtempSync(join(tmpdir(), 'dialtone-'));
-  const cfg = loadConfig();
-  const port = new PtyPort(join(dir, 'modem'));
-  const log: string[] = [];
-  const exchange = new SimulatedExchange({ ...cfg.exchange, answerToneMs: cfg.modem.answerToneMs, log: (l) => log.push(l) });
-  const modem = new Modem({ port, line: exchange, clock: new FrameClock('fast'), log: (l) => log.push(l), stateDir: join(dir, 'state') });
-  const term = await Terminal.open(join(dir, 'modem'));
-  t.teardown(async () => {
-    await term.close();
-    modem.close();
-    port.close();
-  });
-  return { term, modem, log };
-}
-
-test('dial the echo number, CONNECT 300, 1 KiB of text comes back intact, +++ and ATH', async (t) => {
+test.serial('dial the echo number, CONNECT 300, 1 KiB of text comes back intact, +++ and ATH', async (t) => {
   const { term } = await rig(t);
   await term.write('AT\r');
   t.regex(await term.waitFor('OK\r\n'), /AT\r\r\nOK\r\n$/);
