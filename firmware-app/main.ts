@@ -10,6 +10,7 @@ import type { ModemState } from './modem.ts';
 import { ring } from './ring-client.ts';
 import { SystemdNotifier } from './service/notify.ts';
 import { Watchdog } from './service/watchdog.ts';
+import { MqttTelemetry } from './telemetry/mqtt-telemetry.ts';
 
 const USAGE = `usage:
   dialtone [start] [--config FILE] [--clock realtime|fast] [--link PATH] [--socket PATH] [--quiet]
@@ -52,7 +53,10 @@ async function start(argv: string[]): Promise<void> {
     log: say,
     txLevelDbm0: cfg.modem.txLevelDbm0,
     modulation: cfg.modem.modulation,
+    // systemd's StateDirectory= (/var/lib/dialtone) on the appliance; ./state in a checkout.
+    stateDir: process.env.STATE_DIRECTORY?.split(':')[0] ?? 'state',
   });
+  const telemetry = cfg.mqtt.enabled ? new MqttTelemetry(cfg, modem, () => clock.lineMs, log) : null;
   // The audio clock must run before we say we are ready: one frame through it (a sound card: its first period).
   await clock.tick();
   let rate: number | null = null;
@@ -81,7 +85,7 @@ async function start(argv: string[]): Promise<void> {
   watchdog?.start();
 
   let stopping = false;
-  const stop = (): void => {
+  const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     notifier?.stopping();
@@ -89,11 +93,12 @@ async function start(argv: string[]): Promise<void> {
     modem.close();
     control.close();
     port.close();
+    await telemetry?.close().catch(() => {});
     notifier?.close();
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 async function main(): Promise<void> {

@@ -61,7 +61,7 @@ export function startTestDaemon(opts: { config?: Record<string, unknown>; env?: 
   child.stdout!.setEncoding('utf8').on('data', (s: string) => (out += s));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const ready = new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`daemon not ready after 30 s:\n${out}\n${log}`)), 30_000);
+    const timer = setTimeout(() => rej(new Error(`daemon not ready after 90 s:\n${out}\n${log}`)), 90_000);
     child.stdout!.on('data', () => {
       if (out.includes('Dialtone ready.')) {
         clearTimeout(timer);
@@ -160,6 +160,9 @@ export interface Broker {
   /** Start it (again) on the same port; resolves once it accepts connections. */
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a broker that holds its connections but answers nothing (slow, or a dead host). */
+  freeze(): void;
+  thaw(): void;
 }
 
 /** Debian's mosquitto on 127.0.0.1:<free port>, no persistence, anonymous, owned by the test. */
@@ -186,8 +189,15 @@ export async function mosquitto(): Promise<Broker> {
       child = null;
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
       const gone = new Promise<void>((r) => c.once('exit', () => r()));
+      c.kill('SIGCONT');
       c.kill('SIGTERM');
       await gone;
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
     },
   };
   await broker.start();
