@@ -10,11 +10,17 @@ export interface FskDemodulatorOptions {
   maxBlock?: number;
   /** Consecutive blocks below the off threshold before carrier detect drops (default 2). */
   carrierOffBlocks?: number;
+  /** Where the noise floor is measured (Hz): a frequency outside both channels of the modem. */
+  guardHz?: number;
 }
 
 const PRODUCT_SHIFT = 6; // x·cos ≤ 2^30 → ≤ 2^24, so a sum over ≤ 128 samples stays below 2^31
 const CD_EVERY = 8; // carrier energy snapshot every 8 samples
 const CD_FRAMES = 2; // consecutive 20 ms frames above (below) threshold to switch on (off)
+const GUARD_SHIFT = 8; // guard products ≤ 2^22, so a block of ≤ 512 samples stays below 2^31
+const GUARD_RATIO = 4; // in-channel energy must stand 6 dB above the white-noise floor seen in the guard band
+/** A frequency in the 300–3400 Hz band that no FSK channel uses: the noise floor is measured there. */
+const DEFAULT_GUARD_HZ = 2950;
 
 /**
  * Non-coherent binary FSK demodulator: two quadrature correlators (mark and space), each a sliding sum over one
@@ -47,6 +53,12 @@ export class FskDemodulator {
   private phaseTick = 0;
   private readonly cdOffBlocks: number;
   private onLevel = 0; // mean block energy while the carrier is on
+  private readonly guardStep: number;
+  private pg = 0;
+  private gI = 0; // guard-band correlation over the current block (products >> GUARD_SHIFT)
+  private gQ = 0;
+  private gCount = 0;
+  private noiseFloor = -1; // smoothed guard-band power per sample, in the channel's units
 
   constructor(
     readonly channel: FskChannel,
@@ -57,13 +69,15 @@ export class FskDemodulator {
     this.markStep = phaseStep(channel.markHz);
     this.spaceStep = phaseStep(channel.spaceHz);
     this.rings = new Int32Array(4 * this.window);
-    this.decisions = new Uint8Array(opts.maxBlock ?? 4096);
+    // Blocks of up to 512 samples keep the guard-band sums below 2^31.
+    this.decisions = new Uint8Array(Math.min(opts.maxBlock ?? 512, 512));
     // Fixed scale for carrier energy: the largest possible sum shifted to ≤ 2^14, so I²+Q² < 2^31.
     const maxSum = this.window * 2 ** (30 - PRODUCT_SHIFT);
     this.cdShift = Math.max(0, Math.ceil(Math.log2(maxSum)) - 14);
-    this.cdOn = this.energyOfTone(opts.carrierOnDbm0 ?? -43);
-    this.cdOff = this.energyOfTone(opts.carrierOffDbm0 ?? -48);
+    this.cdOn = this.energyOfTone(opts.carrierOnDbm0 ?? -45);
+    this.cdOff = this.energyOfTone(opts.carrierOffDbm0 ?? -47.5);
     this.cdOffBlocks = opts.carrierOffBlocks ?? CD_FRAMES;
+    this.guardStep = phaseStep(opts.guardHz ?? DEFAULT_GUARD_HZ);
   }
 
   /** Correlator energy (in carrier-detect units) of a steady tone at `dbm0` on one of the channel's frequencies. */
@@ -87,6 +101,10 @@ export class FskDemodulator {
     let sIs = this.sIs;
     let sQs = this.sQs;
     let tick = this.phaseTick;
+    let pg = this.pg;
+    let gI = 0;
+    let gQ = 0;
+    const guardStep = this.guardStep;
     for (let i = 0; i < n; i++) {
       const x = rx[offset + i];
       const im = Math.imul(x, SINE_TABLE[((pm + 0x40000000) >>> 0) >>> 22]) >> PRODUCT_SHIFT;
@@ -95,6 +113,9 @@ export class FskDemodulator {
       const qs = Math.imul(x, SINE_TABLE[ps >>> 22]) >> PRODUCT_SHIFT;
       pm = (pm + this.markStep) >>> 0;
       ps = (ps + this.spaceStep) >>> 0;
+      gI += Math.imul(x, SINE_TABLE[((pg + 0x40000000) >>> 0) >>> 22]) >> GUARD_SHIFT;
+      gQ += Math.imul(x, SINE_TABLE[pg >>> 22]) >> GUARD_SHIFT;
+      pg = (pg + guardStep) >>> 0;
       const r = pos << 2;
       sIm += im - rings[r];
       sQm += qm - rings[r + 1];
@@ -134,6 +155,10 @@ export class FskDemodulator {
     this.sIs = sIs;
     this.sQs = sQs;
     this.phaseTick = tick;
+    this.pg = pg;
+    this.gI = gI;
+    this.gQ = gQ;
+    this.gCount = n;
     this.updateCarrier();
   }
 
@@ -147,13 +172,28 @@ export class FskDemodulator {
     // Off below the absolute threshold, or 12 dB under the level the carrier had: on a noisy line the in-band
     // noise alone can sit above −48 dBm0, and a carrier that stopped must still be seen to stop.
     if (this.carrier) this.onLevel += (mean - this.onLevel) / 8;
-    const crossing = this.carrier ? mean < Math.max(this.cdOff, this.onLevel / 16) : mean > this.cdOn;
+    const aboveNoise = this.channelToNoise(mean) >= GUARD_RATIO;
+    const crossing = this.carrier ? mean < Math.max(this.cdOff, this.onLevel / 16) || !aboveNoise : mean > this.cdOn && aboveNoise;
     this.cdRun = crossing ? this.cdRun + 1 : 0;
     if (this.cdRun >= (this.carrier ? this.cdOffBlocks : CD_FRAMES)) {
       this.carrier = !this.carrier;
       this.onLevel = mean;
       this.cdRun = 0;
     }
+  }
+
+  /**
+   * Once per block: in-channel energy per sample against the guard band's. White noise gives both the same
+   * per-sample power (the stronger of two correlators about 1.5×); a carrier stands far above.
+   */
+  private channelToNoise(meanSnapshot: number): number {
+    if (this.gCount === 0) return Infinity;
+    const channel = (meanSnapshot * 2 ** (2 * this.cdShift)) / this.window; // (sum >> PRODUCT_SHIFT)² per sample
+    const scale = 2 ** (GUARD_SHIFT - PRODUCT_SHIFT);
+    // One block's bin is a two-degree-of-freedom estimate: average over about 8 blocks before trusting it.
+    const guard = ((this.gI * scale) ** 2 + (this.gQ * scale) ** 2) / this.gCount;
+    this.noiseFloor = this.noiseFloor < 0 ? guard : this.noiseFloor + (guard - this.noiseFloor) / 8;
+    return this.noiseFloor === 0 ? Infinity : channel / this.noiseFloor;
   }
 
   /** In-channel received level of the last block, dBm0 (for telemetry; not used on the sample path). */

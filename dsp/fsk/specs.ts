@@ -38,9 +38,11 @@ export const V23_BACKWARD: FskChannel = { name: 'v23ch2', markHz: 390, spaceHz: 
 // Bell 202: mark 1200 / space 2200 Hz, 1200 bit/s, half duplex.
 export const BELL202: FskChannel = { name: 'bell202', markHz: 1200, spaceHz: 2200, baud: 1200 };
 
-// V.21 §7 and V.23 §6: circuit 109 on above −43 dBm, off below −48 dBm; Bell 103/202 data sets use the same figures.
-const CD_ON = -43;
-const CD_OFF = -48;
+// V.21 §7 and V.23 §6: circuit 109 must be on above −43 dBm and off below −48 dBm, with hysteresis; Bell 103/202
+// data sets use the same window. The thresholds sit inside it with 2.5 dB of hysteresis and margin for the
+// level estimate's ±1 dB.
+const CD_ON = -45;
+const CD_OFF = -47.5;
 
 export const FSK_MODES: Readonly<Record<FskModulation, FskMode>> = {
   v21: { modulation: 'v21', caller: V21_CH1, answerer: V21_CH2, halfDuplex: false, answerToneHz: 2100, carrierOnDbm0: CD_ON, carrierOffDbm0: CD_OFF, connectRate: 300 },

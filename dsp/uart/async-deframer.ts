@@ -1,6 +1,8 @@
 import type { ByteSink, CharFormat } from './bit-source.ts';
 import { FORMAT_8N1 } from './bit-source.ts';
 
+const PHASE_GAIN = 2; // the clock phase moves by 1/4 of each transition's error
+const FREQ_GAIN = 6; // the bit period by 1/64 of it: a second-order loop that learns the far UART's rate
 const enum State {
   Hunt, // waiting for mark then a mark-to-space transition
   Armed, // mark seen: the next space starts a character
@@ -19,6 +21,9 @@ export class AsyncDeframer {
   private prev = 1;
   private word = 0;
   private readonly spbQ16: number;
+  private spb: number; // Q16 samples per bit as tracked: the far transmitter's rate may be a few per cent off
+  private readonly spbMin: number;
+  private readonly spbMax: number;
   private bitsPerChar = 10;
   private zeroChars = 0;
   private breakSpace = 0; // Q16 samples of space seen in Hunt after an all-space character
@@ -31,6 +36,10 @@ export class AsyncDeframer {
     private format: CharFormat = FORMAT_8N1,
   ) {
     this.spbQ16 = Math.round(samplesPerBit * 65536);
+    this.spb = this.spbQ16;
+    // ±8 %: an FSK modem passes the DTE's own timing through, and UARTs of the time were that loose.
+    this.spbMin = Math.round(this.spbQ16 * 0.92);
+    this.spbMax = Math.round(this.spbQ16 * 1.08);
     this.setFormat(format);
   }
 
@@ -42,8 +51,14 @@ export class AsyncDeframer {
   process(decisions: Uint8Array, n: number, sink: ByteSink): void {
     for (let i = 0; i < n; i++) {
       const d = decisions[i];
-      const prev = this.prev;
+      const flipped = d !== this.prev;
       this.prev = d;
+      const spb = this.spb;
+      if (flipped) this.steer(d, spb, spb >> 1);
+      this.countdown -= 65536;
+      if (this.countdown > 0) continue;
+      this.countdown += spb;
+      // One bit period has passed: the decision now covers exactly one bit.
       switch (this.state) {
         case State.Hunt:
           if (d === 1) {
@@ -51,8 +66,8 @@ export class AsyncDeframer {
             this.breakSpace = 0;
           } else if (this.zeroChars > 0 && !this.inBreak) {
             // Space continuing after an all-space character: a break once it lasts two character times.
-            this.breakSpace += 65536;
-            if (this.breakSpace >= this.spbQ16 * this.bitsPerChar) {
+            this.breakSpace += spb;
+            if (this.breakSpace >= spb * this.bitsPerChar) {
               this.inBreak = true;
               this.breaks++;
               sink.putBreak?.();
@@ -62,32 +77,39 @@ export class AsyncDeframer {
         case State.Armed:
           if (d === 0) {
             this.state = State.InChar;
-            this.bitIndex = 0;
+            this.bitIndex = 1; // this sample was the start bit
             this.word = 0;
-            this.countdown = this.spbQ16 >> 1;
           }
           break;
         case State.InChar:
-          if (d !== prev) {
-            // A transition inside the character should fall midway between sampling points: pull towards it.
-            this.countdown -= (this.countdown - (this.spbQ16 >> 1)) >> 2;
-          }
-          this.countdown -= 65536;
-          if (this.countdown <= 0) {
-            this.countdown += this.spbQ16;
-            this.sample(d, sink);
-          }
+          this.sample(d, sink);
           break;
       }
     }
   }
 
-  private sample(bit: number, sink: ByteSink): void {
-    const idx = this.bitIndex++;
-    if (idx === 0) {
-      if (bit !== 0) this.state = State.Armed; // a glitch, not a start bit
+  /**
+   * A decision flip: transitions fall midway between sampling points. The clock runs on through idle and
+   * characters alike (transmitters clock their bits continuously), pulled by 1/8 of the error as a DPLL; a start
+   * bit far from the clock's phase (a transmitter keyed asynchronously, or the first character) re-phases it.
+   */
+  private steer(d: number, spb: number, half: number): void {
+    const err = this.countdown - half;
+    if (this.state === State.Armed && d === 0) {
+      // A start bit: close to the running clock, split the difference; far from it, take the edge as it is.
+      if (err > spb >> 2 || err < -(spb >> 2)) this.countdown = half;
+      else this.countdown -= err >> 1;
       return;
     }
+    // Inside a character pull harder: a transmitter keyed by a UART need not run exactly at the nominal rate.
+    // A second-order loop: the phase moves by a fraction of the error, the rate by a smaller one.
+    this.countdown -= err >> PHASE_GAIN;
+    const spb2 = this.spb - (err >> FREQ_GAIN);
+    this.spb = spb2 < this.spbMin ? this.spbMin : spb2 > this.spbMax ? this.spbMax : spb2;
+  }
+
+  private sample(bit: number, sink: ByteSink): void {
+    const idx = this.bitIndex++;
     if (idx < this.bitsPerChar - 1) {
       this.word |= bit << (idx - 1);
       return;
