@@ -66,6 +66,15 @@ export class V22Demodulator {
   /** Per call: decoded symbols, (dibit Q1Q2 << 2) | Q3Q4. At most 13 per 160-sample frame. */
   readonly symbols = new Uint8Array(64);
   symbolCount = 0;
+  /**
+   * Per call, beside `symbols`: the dibit of each symbol by differential detection (the angle of y[k]·conj(y[k−1]),
+   * no carrier recovery needed), for recognising the handshake's unscrambled patterns before anything has trained.
+   */
+  readonly diffDibits = new Uint8Array(64);
+  /** The same from the half-symbol samples between the symbol instants: one of the two is within a quarter symbol. */
+  readonly diffDibitsMid = new Uint8Array(64);
+  private prevMidRe = 0;
+  private prevMidIm = 0;
   private wide = false;
   private adaptMode: AdaptMode = 'hold';
   /** Symbols since adaptation started: the first ACQUIRE_SYMBOLS settle the AGC and the timing only. */
@@ -88,6 +97,8 @@ export class V22Demodulator {
   private readonly pair = new Int16Array(2);
   private prevSymRe = 0;
   private prevSymIm = 0;
+  private prevPrevRe = 0;
+  private prevPrevIm = 0;
   private midRe = 0;
   private midIm = 0;
   // Carrier loop: phase and frequency in 2^32 units per symbol.
@@ -101,6 +112,8 @@ export class V22Demodulator {
   private readonly offPower: number;
   private readonly powerToMs: number;
   private aboveFrames = 0;
+  /** Last frame's level was above the off threshold. */
+  private energy = false;
   private belowFrames = 0;
   /** Received level, dBm0, of the last frame (reporting). */
   levelDbm0 = -Infinity;
@@ -215,7 +228,7 @@ export class V22Demodulator {
     const pair = this.pair;
     pair[0] = yr > 32767 ? 32767 : yr < -32768 ? -32768 : yr;
     pair[1] = yi > 32767 ? 32767 : yi < -32768 ? -32768 : yi;
-    if (this.carrier) this.agc.process(pair, pair, 2);
+    if (this.energy) this.agc.process(pair, pair, 2);
     this.eq.push(pair[0], pair[1]);
     if (this.half === 1) {
       this.midRe = pair[0];
@@ -236,8 +249,10 @@ export class V22Demodulator {
     const e = Math.imul(this.prevSymRe - re, this.midRe) + Math.imul(this.prevSymIm - im, this.midIm);
     this.prevSymRe = re;
     this.prevSymIm = im;
-    if (!this.carrier || this.adaptMode === 'hold') return;
-    const shift = this.adaptMode === 'train' ? (this.sixteen ? 12 : 10) : 14;
+    // Timing runs on any signal above the off threshold, before circuit 109 and before training: the answer tone
+    // (a 180° reversal every symbol) and S1 carry the strongest timing information there is, and S1 lasts 100 ms.
+    if (!this.energy) return;
+    const shift = this.adaptMode === 'track' ? 14 : this.wide ? 12 : 10;
     // e ~ 10·UNIT² at a quarter symbol of error; the step is a small fraction of a sample.
     this.toNext += e >> shift;
   }
@@ -279,6 +294,15 @@ export class V22Demodulator {
       eq.update(qr, qi, mu);
     }
     this.decode(dr, di);
+    if (this.symbolCount > 0) {
+      const k = this.symbolCount - 1;
+      this.diffDibits[k] = differentialDibit(this.prevSymRe, this.prevSymIm, this.prevPrevRe, this.prevPrevIm);
+      this.diffDibitsMid[k] = differentialDibit(this.midRe, this.midIm, this.prevMidRe, this.prevMidIm);
+    }
+    this.prevPrevRe = this.prevSymRe;
+    this.prevPrevIm = this.prevSymIm;
+    this.prevMidRe = this.midRe;
+    this.prevMidIm = this.midIm;
   }
 
   /** Decision-directed second-order loop: phase error Im{z·conj(d)}/|d|² (radians, for small errors). */
@@ -325,6 +349,7 @@ export class V22Demodulator {
     this.levelDbm0 = meanSquareToDbm0(mean * this.powerToMs);
     this.power = 0;
     this.powerCount = 0;
+    this.energy = mean >= this.offPower;
     if (!this.carrier) {
       this.aboveFrames = mean >= this.onPower ? this.aboveFrames + 1 : 0;
       if (this.aboveFrames >= CARRIER_ON_FRAMES) {
@@ -347,6 +372,14 @@ export class V22Demodulator {
     this.sixteen = false;
     this.setAgcSlow(false);
   }
+}
+
+/** Dibit of the phase change from b to a: the quadrant of a·conj(b), boundaries at ±45°. */
+function differentialDibit(ar: number, ai: number, br: number, bi: number): number {
+  const pr = ar * br + ai * bi;
+  const pi = ai * br - ar * bi;
+  const dq = Math.abs(pr) >= Math.abs(pi) ? (pr >= 0 ? 0 : 2) : pi >= 0 ? 1 : 3;
+  return STEP_DIBIT[dq];
 }
 
 /** Nearest of −3, −1, 1, 3 units. */

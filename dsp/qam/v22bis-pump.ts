@@ -1,0 +1,360 @@
+import { FRAME_SAMPLES } from '../q15.ts';
+import type { DataPump, PumpRole } from '../pump.ts';
+import { V22Descrambler, V22Scrambler } from '../scrambler.ts';
+import { AnswerToneGenerator } from '../tones/answer-tone.ts';
+import { AsyncBitDeframer } from '../uart/async-bits.ts';
+import { AsyncFramer } from '../uart/async-framer.ts';
+import { ByteRing } from '../uart/byte-ring.ts';
+import { SILENT, V22bisEncoder, V22_Q34 } from './v22-constellation.ts';
+import { V22Demodulator } from './v22-demodulator.ts';
+import { HIGH_CHANNEL_HZ, LOW_CHANNEL_HZ, V22Modulator, type GuardTone } from './v22-modulator.ts';
+
+/**
+ * Handshake and data states (V.22bis §6.3.1, V.22 §6.3), as they appear in logs and telemetry:
+ *   answerer: answer-tone → answer-silence → send-usb1 → (S1 heard) send-s1 → send-sb1 → send-sb1-2400 → connected
+ *                                                      → (scrambled ones heard: a V.22 caller) send-sb1 → connected
+ *   caller:   await-usb1 → caller-silence → send-s1 → send-sb1 → (S1 heard) send-sb1-2400 → connected
+ *                                                             → (scrambled ones, no S1: a V.22 answerer) connected
+ *   both:     connected → (S1 heard or retrain()) send-s1 → … → connected  (V.22bis §6.3.1.3 retrain)
+ *             any → carrier-lost
+ */
+export type V22bisState =
+  'answer-tone' | 'answer-silence' | 'send-usb1' | 'await-usb1' | 'caller-silence' | 'send-s1' | 'send-sb1' | 'send-sb1-2400' | 'connected' | 'carrier-lost';
+
+export interface V22bisPumpOptions {
+  /** 2400 offers V.22bis; 1200 behaves as a V.22 modem (no S1, never 16 points). */
+  maxRate?: 1200 | 2400;
+  txLevelDbm0?: number;
+  guardTone?: GuardTone;
+  /** V.25 §4.2 answer tone, ms (3300 ± 700; default 3000, so that CONNECT comes within 5 s). */
+  answerToneMs?: number;
+  /** Far carrier may vanish this long in data before the call is dropped (S10). */
+  carrierLossMs?: number;
+  /** Give up a handshake that has not connected after this long. */
+  handshakeTimeoutMs?: number;
+}
+
+/** Counts a run of the S1 pattern (dibits 00 and 11 in turn) in a stream of differentially detected dibits. */
+class S1Detector {
+  run = 0;
+  private prev = -1;
+
+  /** Returns whether this dibit continues the pattern. */
+  step(d: number): boolean {
+    const alternating = (d === 0 && this.prev === 3) || (d === 3 && this.prev === 0);
+    this.run = alternating ? this.run + 1 : d === 0 || d === 3 ? 1 : 0;
+    this.prev = d;
+    return alternating;
+  }
+}
+
+const SYMBOLS_PER_MS = 0.6;
+const sym = (ms: number): number => Math.round(ms * SYMBOLS_PER_MS);
+/** V.22bis §6.3.1.1.1 b): 155 ± 10 ms of unscrambled binary 1 before the caller acts on it. */
+const USB1_DETECT = sym(155);
+/** ... then 456 ± 10 ms of silence. */
+const CALLER_SILENCE = sym(456);
+/** S1, the double dibit 00 11 at 1200 bit/s: 100 ± 3 ms. */
+const S1_SYMBOLS = sym(100);
+/** Recognising S1: this many alternating 00/11 dibits (a third of it, so that a retrain is answered in time). */
+const S1_DETECT = 20;
+/** §6.3.1.1.1 c)/d): 16-way decisions from 450 ms, 2400 bit/s from 600 ms, data after 200 ms more. */
+const SIXTEEN_AFTER = sym(450);
+const RATE_CHANGE_AFTER = sym(600);
+const S1111_SYMBOLS = sym(200);
+/** §6.3.1.2: scrambled binary 1 recognised after 270 ± 40 ms; data 765 ± 10 ms later. */
+const SB1_DETECT_BITS = Math.round(0.27 * 1200);
+const V22_DATA_AFTER = sym(765);
+/** Equaliser MSE (dB re the mean point power) above which the data are taken to be lost: retrain. */
+const RETRAIN_MSE_DB = -10;
+
+/**
+ * A V.22bis (and V.22) data pump for one call: the start-up sequences of V.22bis §6.3.1, rate selection by S1,
+ * fallback to 1200 bit/s with a V.22 peer, retrain, and async characters carried over the synchronous modem
+ * (V.22 §4: 8N1 characters back to back, mark fill; no over-speed handling). Implements DataPump.
+ */
+export class V22bisDataPump implements DataPump {
+  state: V22bisState;
+  readonly tx: AsyncFramer;
+  readonly rx = new ByteRing(4096);
+  overruns = 0;
+  retrains = 0;
+  /** Rate in use once connected: 1200 or 2400. */
+  rate: 1200 | 2400 = 1200;
+  private readonly mod: V22Modulator;
+  private readonly demod: V22Demodulator;
+  private readonly tone: AnswerToneGenerator;
+  private readonly scrambler = new V22Scrambler();
+  private readonly descrambler = new V22Descrambler();
+  private readonly encoder = new V22bisEncoder();
+  private readonly deframer: AsyncBitDeframer;
+  private readonly maxRate: 1200 | 2400;
+  private readonly timeoutFrames: number;
+  private readonly lossFrames: number;
+  private clock = 0; // transmitted symbols since the state began
+  private frames = 0;
+  private lostFrames = 0;
+  private badMseFrames = 0;
+  // Receive-side pattern detectors.
+  private usb1Run = 0;
+  private readonly s1a = new S1Detector();
+  private readonly s1b = new S1Detector();
+  private s1Seen = false;
+  private prevDibit = -1;
+  private sb1Bits = 0;
+  private rxWide = false; // decode four bits a symbol
+  private circuit112At = -1; // tx symbol count when the far S1 ended (or ours did, answering): the rate clock
+  private totalSymbols = 0;
+  private rxData = false;
+  private trainedOnS1 = false;
+  private trainAge = 0;
+
+  constructor(
+    readonly role: PumpRole,
+    opts: V22bisPumpOptions = {},
+  ) {
+    const level = opts.txLevelDbm0 ?? -10;
+    this.maxRate = opts.maxRate ?? 2400;
+    const caller = role === 'caller';
+    this.mod = new V22Modulator({
+      carrierHz: caller ? LOW_CHANNEL_HZ : HIGH_CHANNEL_HZ,
+      levelDbm0: level,
+      guardTone: caller ? 'none' : (opts.guardTone ?? 'none'),
+    });
+    this.demod = new V22Demodulator({ carrierHz: caller ? HIGH_CHANNEL_HZ : LOW_CHANNEL_HZ });
+    this.tone = new AnswerToneGenerator('ans', { levelDbm0: level });
+    this.tx = new AsyncFramer(undefined, 4096);
+    this.deframer = new AsyncBitDeframer({
+      putByte: (b) => {
+        if (!this.rx.push(b)) this.overruns++;
+      },
+    });
+    this.answerToneFrames = Math.round((opts.answerToneMs ?? 3000) / 20);
+    this.timeoutFrames = Math.round((opts.handshakeTimeoutMs ?? 20_000) / 20);
+    this.lossFrames = Math.round((opts.carrierLossMs ?? 1400) / 20);
+    this.state = caller ? 'await-usb1' : 'answer-tone';
+  }
+
+  private readonly answerToneFrames: number;
+
+  get carrier(): boolean {
+    return this.demod.carrier;
+  }
+
+  get rxLevelDbm0(): number {
+    return this.demod.levelDbm0;
+  }
+
+  get framingErrors(): number {
+    return this.deframer.framingErrors;
+  }
+
+  get connectRate(): number {
+    return this.rate;
+  }
+
+  /** Line figures for telemetry: equaliser MSE (dB), carrier offset (Hz), AGC gain (dB). */
+  get lineStats(): { mseDb: number; carrierOffsetHz: number; agcGainDb: number } {
+    return { mseDb: this.demod.mseDb, carrierOffsetHz: this.demod.carrierOffsetHz, agcGainDb: this.demod.agcGainDb };
+  }
+
+  /** V.22bis §6.3.1.3: ask for a retrain (only at 2400 bit/s, while connected). Returns false when not possible. */
+  retrain(): boolean {
+    if (this.state !== 'connected' || this.rate !== 2400) return false;
+    this.startRetrain(false);
+    return true;
+  }
+
+  process(rxAudio: Int16Array, txAudio: Int16Array): void {
+    this.frames++;
+    this.demod.process(rxAudio, FRAME_SAMPLES);
+    for (let k = 0; k < this.demod.symbolCount; k++) this.receiveSymbol(this.demod.symbols[k], this.demod.diffDibits[k], this.demod.diffDibitsMid[k]);
+    this.watchLine();
+    switch (this.state) {
+      case 'answer-tone':
+        this.tone.process(txAudio, FRAME_SAMPLES);
+        if (this.frames >= this.answerToneFrames) this.enter('answer-silence');
+        return;
+      case 'answer-silence':
+        txAudio.fill(0, 0, FRAME_SAMPLES);
+        // V.25 §4.2: 75 ± 20 ms of silence (four frames: 80 ms).
+        if (this.frames >= this.answerToneFrames + 4) this.enter('send-usb1');
+        return;
+      case 'carrier-lost':
+        txAudio.fill(0, 0, FRAME_SAMPLES);
+        return;
+      default:
+        this.mod.process(txAudio, FRAME_SAMPLES, this);
+    }
+  }
+
+  /** The modulator's symbol source: the state machine's transmit side, clocked at 600 baud. */
+  nextSymbol(): number {
+    this.clock++;
+    this.totalSymbols++;
+    this.timedTransitions();
+    switch (this.state) {
+      case 'send-usb1':
+        return this.encoder.encode(3, V22_Q34); // unscrambled binary 1: dibit 11, +270° every symbol
+      case 'send-s1':
+        return this.encoder.encode(this.clock & 1 ? 0 : 3, V22_Q34); // V.22bis §6.3.1.1.1 b): 00 and 11 in turn
+      case 'send-sb1':
+        return this.encoder.encode(this.scrambledDibit(1), V22_Q34);
+      case 'send-sb1-2400':
+        return this.encoder.encode(this.scrambledDibit(1), this.scrambledDibit(1));
+      case 'connected':
+        if (this.rate === 1200) return this.encoder.encode(this.scrambledDibit(-1), V22_Q34);
+        return this.encoder.encode(this.scrambledDibit(-1), this.scrambledDibit(-1));
+      default:
+        return SILENT;
+    }
+  }
+
+  /** Two scrambled bits, first in the high bit: binary ones (`fill` = 1) or data from the framer (`fill` = −1). */
+  private scrambledDibit(fill: number): number {
+    const a = this.scrambler.scramble(fill < 0 ? this.tx.nextBit() : fill);
+    const b = this.scrambler.scramble(fill < 0 ? this.tx.nextBit() : fill);
+    return (a << 1) | b;
+  }
+
+  /** Transitions that depend on how long we have been sending something. */
+  private timedTransitions(): void {
+    const t = this.clock;
+    const since112 = this.circuit112At < 0 ? -1 : this.totalSymbols - this.circuit112At;
+    switch (this.state) {
+      case 'caller-silence':
+        if (t > CALLER_SILENCE) this.enter(this.maxRate === 2400 ? 'send-s1' : 'send-sb1');
+        return;
+      case 'send-s1':
+        if (t > S1_SYMBOLS) this.enter('send-sb1');
+        return;
+      case 'send-sb1':
+        if (this.circuit112At >= 0) {
+          if (since112 === SIXTEEN_AFTER) this.demod.sixteen = true;
+          if (since112 >= RATE_CHANGE_AFTER) {
+            this.rxWide = true;
+            this.enter('send-sb1-2400');
+          }
+        } else if (this.sb1Bits >= SB1_DETECT_BITS && t > V22_DATA_AFTER && !this.s1Seen) {
+          this.connect(1200); // V.22 peer (or V.22 mode here): §6.3.1.2
+        }
+        return;
+      case 'send-sb1-2400':
+        if (t > S1111_SYMBOLS) this.connect(2400);
+        return;
+    }
+  }
+
+  /** `s`: the coherent decision (dibit << 2 | Q3Q4); `dibit`: the differentially detected dibit, for the patterns. */
+  private receiveSymbol(s: number, diff: number, diffMid: number): void {
+    this.usb1Run = diff === 3 || diff === 0 ? (diff === this.prevDibit || this.usb1Run === 0 ? this.usb1Run + 1 : 1) : 0;
+    this.prevDibit = diff;
+    // S1 through whichever of the two half-symbol phases sees it (the timing loop may not have found it yet).
+    const a = this.s1a.step(diff);
+    const b = this.s1b.step(diffMid);
+    if (this.maxRate === 2400 && (this.s1a.run >= S1_DETECT || this.s1b.run >= S1_DETECT)) this.s1Seen = true;
+    else if (this.s1Seen && !a && !b) this.farS1Ended();
+    this.bit(s >> 3);
+    this.bit((s >> 2) & 1);
+    if (this.rxWide) {
+      this.bit((s >> 1) & 1);
+      this.bit(s & 1);
+    }
+    if (this.state === 'await-usb1' && this.usb1Run >= USB1_DETECT && this.demod.carrier) this.enter('caller-silence');
+    // Train from the first S1 (restarting whatever noise taught the equaliser before), or, calling, once our own S1
+    // is out (the answerer's S1 follows it); a V.22 answerer never sends S1, so the caller starts then in any case.
+    if (this.s1Seen && this.state !== 'connected' && !this.trainedOnS1) {
+      this.trainedOnS1 = true;
+      this.demod.restart();
+      this.demod.adapt = 'train';
+    }
+    if (this.state === 'send-sb1' && this.demod.adapt === 'hold') this.demod.adapt = 'train';
+    if (this.state === 'send-usb1' && this.demod.adapt === 'hold' && this.demod.carrier) this.demod.adapt = 'train';
+    // Waiting for scrambled ones from a V.22 modem, the receiver may have trained on noise or on unscrambled ones
+    // first: start it again every 600 ms until the ones are recognised (convergence 150 ms + 270 ms of ones fit).
+    const waitingForSb1 = this.state === 'send-usb1' || (this.state === 'send-sb1' && this.circuit112At < 0);
+    if (waitingForSb1 && this.demod.adapt === 'train' && ++this.trainAge > sym(600)) {
+      this.trainAge = 0;
+      if (this.sb1Bits < 24 && !this.s1Seen) this.demod.restart();
+    }
+  }
+
+  private bit(line: number): void {
+    const b = this.descrambler.descramble(line);
+    // Scrambled ones, but not unscrambled ones seen through the descrambler (they descramble to ones as well).
+    this.sb1Bits = b && this.usb1Run < 20 ? this.sb1Bits + 1 : 0;
+    if (this.state === 'send-usb1' && this.sb1Bits >= SB1_DETECT_BITS) {
+      this.demod.adapt = 'train';
+      this.enter('send-sb1'); // a V.22 caller: §6.3.1.2.2 b)
+    }
+    if (this.rxData) this.deframer.putBit(b);
+  }
+
+  /** The end of the far end's S1: circuit 112 ON (V.22bis §6.3.1.1.1 c), §6.3.1.1.2 b)). */
+  private farS1Ended(): void {
+    this.s1Seen = false;
+    this.s1a.run = 0;
+    this.s1b.run = 0;
+    switch (this.state) {
+      case 'send-usb1':
+        this.circuit112At = this.totalSymbols;
+        this.demod.adapt = 'train';
+        this.enter('send-s1');
+        return;
+      case 'send-s1':
+      case 'send-sb1':
+        if (this.circuit112At < 0) this.circuit112At = this.totalSymbols;
+        return;
+      case 'connected':
+        if (this.rate === 2400) this.startRetrain(true); // the far end asks for a retrain
+        return;
+    }
+  }
+
+  /** Retrain: S1, scrambled ones, and the rate clock from the end of the far S1 (now, when `responding`). */
+  private startRetrain(responding: boolean): void {
+    this.retrains++;
+    this.trainedOnS1 = true;
+    this.rxData = false;
+    this.rxWide = false;
+    this.demod.restart();
+    this.demod.adapt = 'train';
+    this.circuit112At = responding ? this.totalSymbols : -1;
+    this.enter('send-s1');
+  }
+
+  private connect(rate: 1200 | 2400): void {
+    this.rate = rate;
+    this.rxWide = rate === 2400;
+    this.demod.sixteen = rate === 2400;
+    this.demod.adapt = 'track';
+    this.rxData = true;
+    this.deframer.reset();
+    this.enter('connected');
+  }
+
+  /** Carrier loss (S10), handshake timeout, and the receiver losing the data (retrain). */
+  private watchLine(): void {
+    if (this.state === 'carrier-lost') return;
+    if (this.state !== 'connected') {
+      if (this.frames > this.timeoutFrames) this.enter('carrier-lost');
+      return;
+    }
+    this.lostFrames = this.demod.carrier ? 0 : this.lostFrames + 1;
+    if (this.lostFrames >= this.lossFrames) {
+      this.enter('carrier-lost');
+      return;
+    }
+    this.badMseFrames = this.demod.carrier && this.demod.mseDb > RETRAIN_MSE_DB ? this.badMseFrames + 1 : 0;
+    if (this.badMseFrames >= 50 && this.rate === 2400) {
+      this.badMseFrames = 0;
+      this.startRetrain(false);
+    }
+  }
+
+  private enter(state: V22bisState): void {
+    this.state = state;
+    this.clock = 0;
+    if (state === 'send-usb1' || state === 'await-usb1') this.sb1Bits = 0;
+  }
+}
