@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <errno.h>
+#include <stdio.h>
 
 static napi_value throw_errno(napi_env env, const char *what) {
   char msg[256];
