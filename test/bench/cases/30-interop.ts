@@ -31,8 +31,9 @@ import type { BenchCase, BenchRow } from '../row.ts';
 type Role = 'caller' | 'answerer';
 const PRIME = Buffer.alloc(24, 0xff);
 
-/** Differing or missing positions, plus extra bytes. */
+/** Stray bytes if `want` arrived whole inside `got`; else differing or missing positions, plus extra bytes. */
 function byteErrors(got: Buffer, want: Buffer): number {
+  if (got.indexOf(want) >= 0) return got.length - want.length;
   let e = Math.abs(got.length - want.length);
   for (let i = 0; i < Math.min(got.length, want.length); i++) if (got[i] !== want[i]) e++;
   return e;
