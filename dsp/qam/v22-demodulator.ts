@@ -112,8 +112,8 @@ export class V22Demodulator {
   private readonly offPower: number;
   private readonly powerToMs: number;
   private aboveFrames = 0;
-  /** Last frame's level was above the off threshold. */
-  private energy = false;
+  /** The last frame's level was above the off threshold (no hold time: for squelching the data at once). */
+  energy = false;
   private belowFrames = 0;
   /** Received level, dBm0, of the last frame (reporting). */
   levelDbm0 = -Infinity;

@@ -79,6 +79,11 @@ export class V22bisDataPump implements DataPump {
   readonly rx = new ByteRing(4096);
   overruns = 0;
   retrains = 0;
+  /**
+   * Synchronous data (V.22 §4 mode i, and the BER measurements): when set, data bits go from `nextBit` straight to
+   * the scrambler and from the descrambler straight to `putBit`, bypassing the async framer and deframer.
+   */
+  syncData: { nextBit(): number; putBit(bit: number): void } | null = null;
   /** Rate in use once connected: 1200 or 2400. */
   rate: 1200 | 2400 = 1200;
   private readonly mod: V22Modulator;
@@ -108,6 +113,12 @@ export class V22bisDataPump implements DataPump {
   private rxData = false;
   private trainedOnS1 = false;
   private trainAge = 0;
+  private onesRun = 0;
+  private sb1At = -1;
+  private readonly pending = new Uint8Array(32); // characters of the last frame, not yet committed to rx
+  private pendingCount = 0;
+  private prevEnergy = false;
+  private wideSymbols = 0; // symbols off the 1200 bit/s points since decoding four bits a symbol
 
   constructor(
     readonly role: PumpRole,
@@ -126,7 +137,7 @@ export class V22bisDataPump implements DataPump {
     this.tx = new AsyncFramer(undefined, 4096);
     this.deframer = new AsyncBitDeframer({
       putByte: (b) => {
-        if (!this.rx.push(b)) this.overruns++;
+        if (this.pendingCount < this.pending.length) this.pending[this.pendingCount++] = b;
       },
     });
     this.answerToneFrames = Math.round((opts.answerToneMs ?? 3000) / 20);
@@ -168,6 +179,12 @@ export class V22bisDataPump implements DataPump {
   process(rxAudio: Int16Array, txAudio: Int16Array): void {
     this.frames++;
     this.demod.process(rxAudio, FRAME_SAMPLES);
+    // Characters decoded in a frame are kept only if the far signal was there in that frame and the next: the noise
+    // after a carrier stops (before the detector's hold time runs out) must not turn into characters.
+    const energy = this.demod.energy;
+    if (energy && this.prevEnergy) for (let k = 0; k < this.pendingCount; k++) if (!this.rx.push(this.pending[k])) this.overruns++;
+    this.pendingCount = 0;
+    this.prevEnergy = energy;
     for (let k = 0; k < this.demod.symbolCount; k++) this.receiveSymbol(this.demod.symbols[k], this.demod.diffDibits[k], this.demod.diffDibitsMid[k]);
     this.watchLine();
     switch (this.state) {
@@ -212,8 +229,9 @@ export class V22bisDataPump implements DataPump {
 
   /** Two scrambled bits, first in the high bit: binary ones (`fill` = 1) or data from the framer (`fill` = −1). */
   private scrambledDibit(fill: number): number {
-    const a = this.scrambler.scramble(fill < 0 ? this.tx.nextBit() : fill);
-    const b = this.scrambler.scramble(fill < 0 ? this.tx.nextBit() : fill);
+    const src = this.syncData ?? this.tx;
+    const a = this.scrambler.scramble(fill < 0 ? src.nextBit() : fill);
+    const b = this.scrambler.scramble(fill < 0 ? src.nextBit() : fill);
     return (a << 1) | b;
   }
 
@@ -233,10 +251,14 @@ export class V22bisDataPump implements DataPump {
           if (since112 === SIXTEEN_AFTER) this.demod.sixteen = true;
           if (since112 >= RATE_CHANGE_AFTER) {
             this.rxWide = true;
+            this.wideSymbols = 0;
             this.enter('send-sb1-2400');
           }
-        } else if (this.sb1Bits >= SB1_DETECT_BITS && t > V22_DATA_AFTER && !this.s1Seen) {
-          this.connect(1200); // V.22 peer (or V.22 mode here): §6.3.1.2
+        } else if (this.sb1Bits >= SB1_DETECT_BITS && !this.s1Seen) {
+          // V.22 peer (or V.22 mode here), §6.3.1.2: data 765 ms after the far scrambled ones were recognised
+          // (answering, that moment is when this state began).
+          if (this.sb1At < 0) this.sb1At = this.role === 'answerer' ? this.totalSymbols - t : this.totalSymbols;
+          if (this.totalSymbols - this.sb1At > V22_DATA_AFTER) this.connect(1200);
         }
         return;
       case 'send-sb1-2400':
@@ -257,6 +279,7 @@ export class V22bisDataPump implements DataPump {
     this.bit(s >> 3);
     this.bit((s >> 2) & 1);
     if (this.rxWide) {
+      if ((s & 3) !== V22_Q34) this.wideSymbols++;
       this.bit((s >> 1) & 1);
       this.bit(s & 1);
     }
@@ -287,7 +310,20 @@ export class V22bisDataPump implements DataPump {
       this.demod.adapt = 'train';
       this.enter('send-sb1'); // a V.22 caller: §6.3.1.2.2 b)
     }
-    if (this.rxData) this.deframer.putBit(b);
+    this.onesRun = b ? this.onesRun + 1 : 0;
+    // Ready to receive data (circuit 109): at 2400 bit/s after 32 consecutive scrambled ones at 2400 (§6.3.1.1.1 f));
+    // from a V.22 modem once its scrambled ones are recognised (§6.3.1.2.1 c)). Not at our own CONNECT: the far end
+    // may start its characters first, and back-to-back async characters joined mid-stream cannot be re-framed.
+    if (!this.rxData && this.state !== 'connected') {
+      // (Sixteen-point symbols must have been seen too: 1200 bit/s ones decoded four bits a symbol can look like ones.)
+      const at2400 = this.rxWide && this.wideSymbols >= 16 && this.onesRun >= 32;
+      const fromV22 = this.circuit112At < 0 && this.sb1Bits >= SB1_DETECT_BITS && (this.state === 'send-sb1' || this.state === 'send-sb1-2400');
+      if (at2400 || fromV22) {
+        this.rxData = true;
+        this.deframer.reset();
+      }
+    }
+    if (this.rxData) (this.syncData ?? this.deframer).putBit(b);
   }
 
   /** The end of the far end's S1: circuit 112 ON (V.22bis §6.3.1.1.1 c), §6.3.1.1.2 b)). */
@@ -328,8 +364,10 @@ export class V22bisDataPump implements DataPump {
     this.rxWide = rate === 2400;
     this.demod.sixteen = rate === 2400;
     this.demod.adapt = 'track';
-    this.rxData = true;
-    this.deframer.reset();
+    if (!this.rxData) {
+      this.rxData = true;
+      this.deframer.reset();
+    }
     this.enter('connected');
   }
 

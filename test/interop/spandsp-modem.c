@@ -943,6 +943,235 @@ static int run_throughput(const family_t *fam, double seconds)
     return 0;
 }
 
+
+/* ------------------------------------------------------------------------------------------------ */
+/* V.22 / V.22bis: spandsp's v22bis modem (1200 or 2400 bit/s) with our call procedure around it.    */
+/* spandsp's modem starts at the V.22bis handshake (answerer: 75 ms of silence, then unscrambled      */
+/* ones); the V.25 answer tone before it (2100 Hz, 3 s) and the async 8N1 framing are ours. The       */
+/* guard tone is none (spandsp's answerer option 0). --prbs N sends N bits of the O.150 PRBS once      */
+/* connected instead of characters, and prints the receiver's count as "BER {json}" on stderr.       */
+
+#define QAM_ANSWER_TONE_FRAMES 150 /* 3 s of 2100 Hz (V.25 clause 4: 3.3 +- 0.7 s) */
+#define QAM_QUIET_DBM0 (-48.0)
+
+typedef struct {
+    v22bis_state_t *modem;
+    int caller, bit_rate, guard;
+    band_t rx_band;
+    framer_t framer;
+    deframer_t deframer;
+    FILE *recv_file;
+    long received, expect;
+    int hangup_after_send;
+    double max_seconds;
+    int running; /* the spandsp modem has started (after our answer tone, answering) */
+    int connected, reported_rate;
+    int quiet_frames, heard;
+    int finishing, finish_frames, hangup_frames;
+    double tone_phase, tone_amp;
+    long frame;
+    long prbs_bits;
+    ber_source_t prbs_src;
+    ber_checker_t prbs_check;
+} qam_peer_t;
+
+static void qam_status(void *user_data, int status)
+{
+    qam_peer_t *p = user_data;
+    switch (status) {
+    case SIG_STATUS_TRAINING_SUCCEEDED:
+        if (!p->connected) {
+            p->connected = 1;
+            p->reported_rate = v22bis_get_current_bit_rate(p->modem);
+            p->framer.enabled = 1;
+            LOG("%8.2f s  CONNECT %d\n", p->frame / (double) FRAMES_PER_SECOND, p->reported_rate);
+        }
+        break;
+    case SIG_STATUS_TRAINING_FAILED:
+        LOG("%8.2f s  training failed\n", p->frame / (double) FRAMES_PER_SECOND);
+        break;
+    case SIG_STATUS_CARRIER_DOWN:
+    case SIG_STATUS_CARRIER_UP:
+        deframer_reset(&p->deframer);
+        break;
+    default:
+        break;
+    }
+}
+
+static int qam_get_bit(void *user_data)
+{
+    qam_peer_t *p = user_data;
+    if (!p->connected)
+        return 1;
+    if (p->prbs_bits > 0)
+        return ber_source_get_bit(&p->prbs_src);
+    return framer_get_bit(&p->framer);
+}
+
+static void qam_put_byte(void *user_data, int byte)
+{
+    qam_peer_t *p = user_data;
+    p->received++;
+    if (p->recv_file) {
+        fputc(byte, p->recv_file);
+        fflush(p->recv_file);
+    }
+}
+
+static void qam_put_bit(void *user_data, int bit)
+{
+    qam_peer_t *p = user_data;
+    if (bit < 0) {
+        qam_status(p, bit);
+        return;
+    }
+    /* No gate on our own CONNECT: spandsp reports training success when its transmitter has finished, but its
+       receiver delivers data as soon as it has seen the far end's scrambled ones (V.22bis 6.3.1.1.1 f)). */
+    if (p->prbs_bits > 0)
+        ber_checker_put_bit(&p->prbs_check, bit);
+    else
+        deframer_put_bit(&p->deframer, bit);
+}
+
+static void qam_peer_init(qam_peer_t *p, int bit_rate, int caller)
+{
+    memset(p, 0, sizeof(*p));
+    p->caller = caller;
+    p->bit_rate = bit_rate;
+    p->expect = -1;
+    p->deframer.put_byte = qam_put_byte;
+    p->deframer.user_data = p;
+    deframer_reset(&p->deframer);
+    /* The far channel: 2400 +- 600 Hz when calling, 1200 +- 600 Hz when answering. */
+    p->rx_band = caller ? band_hz(1800.0, 3000.0) : band_hz(600.0, 1800.0);
+    p->tone_amp = 32767.0 * pow(10.0, (TX_LEVEL_DBM0 - 3.14) / 20.0);
+    p->modem = v22bis_init(NULL, bit_rate, 0, caller, qam_get_bit, p, qam_put_bit, p);
+    v22bis_set_modem_status_handler(p->modem, qam_status, p);
+    p->running = caller;
+}
+
+static int qam_payload_done(const qam_peer_t *p)
+{
+    if (p->prbs_bits > 0)
+        return p->prbs_src.index >= p->prbs_bits + 64;
+    return p->framer.pos >= p->framer.len && p->framer.nbits == 0;
+}
+
+/* Returns -1 to carry on, or the exit status. */
+static int qam_step(qam_peer_t *p, const int16_t *rx, int16_t *tx)
+{
+    frame_analysis_t a;
+    analyse_frame(&a, rx);
+    int quiet = energy_dbm0(band_energy(&a, p->rx_band)) < QAM_QUIET_DBM0;
+    p->quiet_frames = quiet ? p->quiet_frames + 1 : 0;
+    if (!quiet)
+        p->heard = 1;
+    if (p->running)
+        v22bis_rx(p->modem, rx, FRAME);
+    if (p->connected && p->heard && p->quiet_frames > NO_CARRIER_FRAMES) {
+        LOG("%8.2f s  NO CARRIER\n", p->frame / (double) FRAMES_PER_SECOND);
+        return 0;
+    }
+    if (!p->running) {
+        double step = 2.0 * M_PI * 2100.0 / SAMPLE_RATE;
+        for (int i = 0; i < FRAME; i++) {
+            tx[i] = (int16_t) lrint(p->tone_amp * sin(p->tone_phase));
+            p->tone_phase = fmod(p->tone_phase + step, 2.0 * M_PI);
+        }
+        if (p->frame + 1 >= QAM_ANSWER_TONE_FRAMES)
+            p->running = 1;
+        return -1;
+    }
+    if (p->hangup_frames > 0) {
+        memset(tx, 0, FRAME * sizeof(tx[0]));
+        return --p->hangup_frames == 0 ? 0 : -1;
+    }
+    int n = v22bis_tx(p->modem, tx, FRAME);
+    if (n < FRAME)
+        memset(tx + n, 0, (FRAME - n) * sizeof(tx[0]));
+    if (p->connected && qam_payload_done(p)) {
+        if (p->finishing) {
+            if (--p->finish_frames <= 0)
+                p->hangup_frames = HANGUP_FRAMES;
+        } else if (p->hangup_after_send || (p->expect >= 0 && p->received >= p->expect)) {
+            p->finishing = 1;
+            p->finish_frames = p->hangup_after_send ? MARK_TAIL_FRAMES : FINISH_FRAMES;
+        }
+    }
+    return -1;
+}
+
+static int run_qam_peer(qam_peer_t *p)
+{
+    int16_t rx[FRAME], tx[FRAME];
+    signal(SIGPIPE, SIG_IGN);
+    for (;;) {
+        if (p->max_seconds > 0 && p->frame >= (long) (p->max_seconds * FRAMES_PER_SECOND))
+            return 2;
+        if (read_full(0, rx, sizeof(rx)) < sizeof(rx))
+            return 0;
+        int status = qam_step(p, rx, tx);
+        if (status >= 0)
+            return status;
+        if (write_full(1, tx, sizeof(tx)) < 0)
+            return 0;
+        p->frame++;
+    }
+}
+
+static void qam_report(const qam_peer_t *p)
+{
+    fprintf(stderr, "RATE %d\n", p->reported_rate);
+    if (p->prbs_bits > 0) {
+        const ber_checker_t *c = &p->prbs_check;
+        long expected = c->ever_locked ? p->prbs_bits - c->first_position : p->prbs_bits;
+        fprintf(stderr, "BER {\"bits\":%ld,\"errors\":%ld,\"missing\":%ld,\"resyncs\":%ld}\n", c->bits, c->errors,
+                expected - c->bits, c->resyncs);
+    }
+}
+
+/* Throughput of a V.22bis pair in memory: handshake and random characters both ways, CPU time measured. */
+static int run_qam_throughput(int bit_rate, double seconds)
+{
+    long frames = lrint(seconds * FRAMES_PER_SECOND);
+    size_t nbytes = (size_t) (seconds * 300) + 16;
+    static qam_peer_t c, a;
+    qam_peer_init(&c, bit_rate, 1);
+    qam_peer_init(&a, bit_rate, 0);
+    a.running = 1;
+    uint8_t *dc = malloc(nbytes), *da = malloc(nbytes);
+    uint32_t seed = 1;
+    for (size_t i = 0; i < nbytes; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        dc[i] = (uint8_t) (seed >> 24);
+        da[i] = (uint8_t) (seed >> 16);
+    }
+    c.framer.data = dc;
+    c.framer.len = nbytes;
+    a.framer.data = da;
+    a.framer.len = nbytes;
+    int16_t from_c[FRAME], from_a[FRAME];
+    memset(from_c, 0, sizeof(from_c));
+    memset(from_a, 0, sizeof(from_a));
+    double t0 = cpu_seconds();
+    for (long i = 0; i < frames; i++) {
+        v22bis_rx(c.modem, from_a, FRAME);
+        v22bis_rx(a.modem, from_c, FRAME);
+        int n = v22bis_tx(c.modem, from_c, FRAME);
+        if (n < FRAME) memset(from_c + n, 0, (FRAME - n) * sizeof(int16_t));
+        n = v22bis_tx(a.modem, from_a, FRAME);
+        if (n < FRAME) memset(from_a + n, 0, (FRAME - n) * sizeof(int16_t));
+    }
+    double cpu = cpu_seconds() - t0;
+    double line = frames / (double) FRAMES_PER_SECOND;
+    printf("{\"seconds_line\":%g,\"seconds_cpu\":%.6f,\"x_realtime\":%.1f,\"chars_ok\":%ld,\"chars_sent\":%ld,"
+           "\"rate\":%d}\n",
+           line, cpu, cpu > 0 ? line / cpu : 0.0, c.received + a.received, (long) (c.framer.pos + a.framer.pos),
+           c.reported_rate);
+    return 0;
+}
+
 /* ------------------------------------------------------------------------------------------------ */
 /* Command line                                                                                     */
 
@@ -958,7 +1187,11 @@ static void print_usage(void)
           "  spandsp-modem --ber-rx --modem SPEC --bits N    JSON {bits, errors, missing, resyncs}\n"
           "      SPEC: v21ch1 v21ch2 bell103ch1 (answer, 2025/2225) bell103ch2 (originate, 1070/1270)\n"
           "            bell103ans bell103orig v23ch1 v23ch2 bell202\n"
-          "  spandsp-modem --throughput --modem v21|bell103|v23|bell202 --seconds S\n"
+          "  spandsp-modem --modem v22|v22bis --role caller|answerer [--send FILE] [--recv FILE]\n"
+          "                [--expect N] [--hangup-after-send] [--prbs N] [--max-seconds S] [--verbose]\n"
+          "      spandsp's V.22bis modem at 1200 (v22) or 2400 bit/s (v22bis), same lock-step contract;\n"
+          "      stderr gets \"RATE r\" and, with --prbs, \"BER {json}\" at exit.\n"
+          "  spandsp-modem --throughput --modem v21|bell103|v23|bell202|v22|v22bis --seconds S\n"
           "      JSON {seconds_line, seconds_cpu, x_realtime, chars_ok, chars_sent}\n",
           stderr);
 }
@@ -966,7 +1199,7 @@ static void print_usage(void)
 typedef struct {
     const char *mode; /* "peer", "ber-tx", "ber-rx", "throughput" */
     const char *modem, *role, *send, *recv;
-    long expect, bits;
+    long expect, bits, prbs;
     int hangup_after_send;
     double max_seconds, seconds;
 } options_t;
@@ -988,6 +1221,7 @@ static int parse_options(int argc, char **argv, options_t *o)
         else if (strcmp(a, "--recv") == 0) TAKE(recv, v);
         else if (strcmp(a, "--expect") == 0) TAKE(expect, atol(v));
         else if (strcmp(a, "--bits") == 0) TAKE(bits, atol(v));
+        else if (strcmp(a, "--prbs") == 0) TAKE(prbs, atol(v));
         else if (strcmp(a, "--max-seconds") == 0) TAKE(max_seconds, atof(v));
         else if (strcmp(a, "--seconds") == 0) TAKE(seconds, atof(v));
         else if (strcmp(a, "--hangup-after-send") == 0) o->hangup_after_send = 1;
@@ -1012,6 +1246,40 @@ static int usage_error(const char *msg)
     return 1;
 }
 
+static int run_qam(const options_t *o, int bit_rate)
+{
+    if (strcmp(o->mode, "throughput") == 0)
+        return run_qam_throughput(bit_rate, o->seconds);
+    if (!o->role || (strcmp(o->role, "caller") != 0 && strcmp(o->role, "answerer") != 0))
+        return usage_error("--role caller|answerer is required");
+    analysis_init();
+    static qam_peer_t peer;
+    qam_peer_init(&peer, bit_rate, strcmp(o->role, "caller") == 0);
+    static uint8_t empty = 0;
+    peer.framer.data = o->send ? read_file(o->send, &peer.framer.len) : &empty;
+    peer.expect = o->expect;
+    peer.hangup_after_send = o->hangup_after_send;
+    peer.max_seconds = o->max_seconds;
+    if (o->prbs > 0) {
+        peer.prbs_bits = o->prbs;
+        peer.prbs_src.bits_total = o->prbs;
+        peer.prbs_src.pre_bits = 0;
+        peer.prbs_src.reg = PRBS_SEED;
+        peer.prbs_check.bits_total = o->prbs;
+    }
+    if (o->recv && !(peer.recv_file = fopen(o->recv, "wb"))) {
+        fprintf(stderr, "spandsp-modem: cannot create %s: %s\n", o->recv, strerror(errno));
+        return 1;
+    }
+    LOG("spandsp-modem: %s %s, sending %zu bytes\n", o->modem, o->role, peer.framer.len);
+    int status = run_qam_peer(&peer);
+    LOG("spandsp-modem: exit %d, received %ld bytes\n", status, peer.received);
+    qam_report(&peer);
+    if (peer.recv_file)
+        fclose(peer.recv_file);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     options_t o;
@@ -1023,6 +1291,9 @@ int main(int argc, char **argv)
             return usage_error("unknown channel, or --bits not positive");
         return strcmp(o.mode, "ber-tx") == 0 ? run_ber_tx(preset, o.bits) : run_ber_rx(preset, o.bits);
     }
+    int qam_rate = strcmp(o.modem, "v22") == 0 ? 1200 : strcmp(o.modem, "v22bis") == 0 ? 2400 : 0;
+    if (qam_rate)
+        return run_qam(&o, qam_rate);
     const family_t *fam = find_family(o.modem);
     if (!fam)
         return usage_error("unknown modem family");

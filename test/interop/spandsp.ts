@@ -21,24 +21,11 @@ export const FRAME_SECONDS = 0.02;
 
 export type SpandspFamily = 'v21' | 'bell103' | 'v23' | 'bell202';
 /** One FSK channel, named as in spandsp's preset_fsk_specs (bell103ch1 is the ANSWER channel, 2025/2225 Hz). */
-export type SpandspChannel =
-  | 'v21ch1'
-  | 'v21ch2'
-  | 'bell103ch1'
-  | 'bell103ch2'
-  | 'v23ch1'
-  | 'v23ch2'
-  | 'bell202';
-export const SPANDSP_CHANNELS: readonly SpandspChannel[] = [
-  'v21ch1',
-  'v21ch2',
-  'bell103ch1',
-  'bell103ch2',
-  'v23ch1',
-  'v23ch2',
-  'bell202',
-];
+export type SpandspChannel = 'v21ch1' | 'v21ch2' | 'bell103ch1' | 'bell103ch2' | 'v23ch1' | 'v23ch2' | 'bell202';
+export const SPANDSP_CHANNELS: readonly SpandspChannel[] = ['v21ch1', 'v21ch2', 'bell103ch1', 'bell103ch2', 'v23ch1', 'v23ch2', 'bell202'];
 export const SPANDSP_FAMILIES: readonly SpandspFamily[] = ['v21', 'bell103', 'v23', 'bell202'];
+/** spandsp's V.22bis modem at 1200 bit/s (v22) or 2400 bit/s (v22bis). */
+export type SpandspQamModem = 'v22' | 'v22bis';
 
 function isBuilt(): boolean {
   return existsSync(SPANDSP_MODEM_BINARY) && statSync(SPANDSP_MODEM_BINARY).mtimeMs >= statSync(SPANDSP_MODEM_SOURCE).mtimeMs;
@@ -104,6 +91,35 @@ export function spandspPeer(o: SpandspPeerOptions): LockstepProgram {
   if (o.maxSeconds !== undefined) args.push('--max-seconds', String(o.maxSeconds));
   if (o.verbose) args.push('--verbose');
   return { command: buildSpandspModem(), args };
+}
+
+export interface SpandspQamPeerOptions {
+  modem: SpandspQamModem;
+  role: 'caller' | 'answerer';
+  send?: string;
+  recv?: string;
+  expect?: number;
+  hangupAfterSend?: boolean;
+  /** Send N bits of the O.150 PRBS once connected; the count is printed as "BER {json}" on stderr. */
+  prbs?: number;
+  maxSeconds?: number;
+  verbose?: boolean;
+}
+
+/** The command line of a spandsp V.22/V.22bis lock-step peer (builds the binary if needed). */
+export function spandspQamPeer(o: SpandspQamPeerOptions): LockstepProgram {
+  const { modem, ...rest } = o;
+  const p = spandspPeer({ ...rest, modem: 'v21' });
+  p.args[1] = modem;
+  if (o.prbs !== undefined) p.args.push('--prbs', String(o.prbs));
+  return p;
+}
+
+/** What a V.22/V.22bis peer printed on stderr: its connect rate, and its BER count with --prbs. */
+export function parseQamReport(stderr: string): { rate: number | null; ber: SpandspBerResult | null } {
+  const rate = /^RATE (\d+)$/m.exec(stderr);
+  const ber = /^BER (\{.*\})$/m.exec(stderr);
+  return { rate: rate ? Number(rate[1]) : null, ber: ber ? (JSON.parse(ber[1]) as SpandspBerResult) : null };
 }
 
 /** Exactly-sized reads from a byte stream. */
@@ -262,7 +278,7 @@ export interface SpandspThroughput {
 }
 
 /** A full-duplex spandsp pair run in memory for `seconds` of line time, timed in CPU seconds. */
-export async function spandspThroughput(modem: SpandspFamily, seconds: number): Promise<SpandspThroughput> {
+export async function spandspThroughput(modem: SpandspFamily | SpandspQamModem, seconds: number): Promise<SpandspThroughput> {
   const { stdout } = await execFileAsync(buildSpandspModem(), ['--throughput', '--modem', modem, '--seconds', String(seconds)]);
   return JSON.parse(stdout) as SpandspThroughput;
 }
