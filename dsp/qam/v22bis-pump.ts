@@ -115,6 +115,7 @@ export class V22bisDataPump implements DataPump {
   private trainAge = 0;
   private onesRun = 0;
   private sb1At = -1;
+  private usb1Heard = false;
   private readonly pending = new Uint8Array(32); // characters of the last frame, not yet committed to rx
   private pendingCount = 0;
   private prevEnergy = false;
@@ -254,11 +255,12 @@ export class V22bisDataPump implements DataPump {
             this.wideSymbols = 0;
             this.enter('send-sb1-2400');
           }
-        } else if (this.sb1Bits >= SB1_DETECT_BITS && !this.s1Seen) {
+        } else {
           // V.22 peer (or V.22 mode here), §6.3.1.2: data 765 ms after the far scrambled ones were recognised
-          // (answering, that moment is when this state began).
-          if (this.sb1At < 0) this.sb1At = this.role === 'answerer' ? this.totalSymbols - t : this.totalSymbols;
-          if (this.totalSymbols - this.sb1At > V22_DATA_AFTER) this.connect(1200);
+          // (answering, that moment is when this state began). The far end may start its data before that.
+          if (this.sb1At < 0 && this.sb1Bits >= SB1_DETECT_BITS && !this.s1Seen)
+            this.sb1At = this.role === 'answerer' ? this.totalSymbols - t : this.totalSymbols;
+          if (this.sb1At >= 0 && this.totalSymbols - this.sb1At > V22_DATA_AFTER) this.connect(1200);
         }
         return;
       case 'send-sb1-2400':
@@ -295,8 +297,12 @@ export class V22bisDataPump implements DataPump {
     if (this.state === 'send-usb1' && this.demod.adapt === 'hold' && this.demod.carrier) this.demod.adapt = 'train';
     // Waiting for scrambled ones from a V.22 modem, the receiver may have trained on noise or on unscrambled ones
     // first: start it again every 600 ms until the ones are recognised (convergence 150 ms + 270 ms of ones fit).
+    // The moment the far unscrambled ones stop (calling a V.22 modem, its scrambled ones begin) is a fresh start too.
     const waitingForSb1 = this.state === 'send-usb1' || (this.state === 'send-sb1' && this.circuit112At < 0);
-    if (waitingForSb1 && this.demod.adapt === 'train' && ++this.trainAge > sym(600)) {
+    if (this.usb1Run >= 40) this.usb1Heard = true;
+    const usb1Ended = this.usb1Heard && this.usb1Run === 0;
+    if (usb1Ended) this.usb1Heard = false;
+    if (waitingForSb1 && this.demod.adapt === 'train' && (++this.trainAge > sym(600) || usb1Ended)) {
       this.trainAge = 0;
       if (this.sb1Bits < 24 && !this.s1Seen) this.demod.restart();
     }
@@ -350,6 +356,7 @@ export class V22bisDataPump implements DataPump {
   /** Retrain: S1, scrambled ones, and the rate clock from the end of the far S1 (now, when `responding`). */
   private startRetrain(responding: boolean): void {
     this.retrains++;
+    this.sb1At = -1;
     this.trainedOnS1 = true;
     this.rxData = false;
     this.rxWide = false;

@@ -89,3 +89,15 @@ function step(): void {
     process.exit(0);
   }
 }
+if (process.env.QAM_TRACE) {
+  setInterval(() => {}, 1 << 30).unref();
+  const p = pump as unknown as { sb1Bits: number; usb1Run: number; demod: { mseDb: number; adapt: string; carrier: boolean } };
+  const orig = pump.process.bind(pump);
+  pump.process = (r: Int16Array, t: Int16Array): void => {
+    orig(r, t);
+    if (frame % 5 === 0)
+      process.stderr.write(
+        `  ${(frame / 50).toFixed(2)} sb1 ${p.sb1Bits} usb1 ${p.usb1Run} mse ${p.demod.mseDb.toFixed(1)} ${p.demod.adapt} ${p.demod.carrier}\n`,
+      );
+  };
+}
