@@ -1,6 +1,7 @@
 import { Agc } from '../filters/agc.ts';
-import { phaseStep, SINE_TABLE, cosQ15, sinQ15 } from '../nco.ts';
+import { cosQ15, sinQ15 } from '../nco.ts';
 import { meanSquareToDbm0, SAMPLE_RATE } from '../q15.ts';
+import { CarrierTable } from './carrier-table.ts';
 import { FseEqualizer, UNIT, UNIT_BITS } from './equalizer.ts';
 import { rrcAt, V22_BAUD, V22_ROLLOFF } from './rrc.ts';
 import { quadrantOf, STEP_DIBIT } from './v22-constellation.ts';
@@ -53,8 +54,8 @@ export function matchedFilterTable(): { coeffs: Int16Array; dcGain: number } {
 }
 
 /**
- * V.22 / V.22bis demodulator. Per input sample: mix to baseband with the nominal carrier (table look-up, no
- * interpolation: spurs near −60 dB, below the matched filter's own floor) into a history ring. Every half symbol,
+ * V.22 / V.22bis demodulator. Per input sample: mix to baseband with the nominal carrier (one exact period in a
+ * table, carrier-table.ts) into a history ring. Every half symbol,
  * at an instant steered by the timing loop: the square-root raised-cosine matched filter evaluated at that
  * fractional delay (filtering and interpolation in one), the AGC (dsp/filters/agc.ts, run on the baseband pairs
  * so the far signal alone sets the gain), and the T/2 equaliser's input. Every symbol: Gardner timing error,
@@ -83,7 +84,7 @@ export class V22Demodulator {
   carrier = false;
   readonly eq = new FseEqualizer(16, 9);
 
-  private readonly step: number;
+  private readonly carrierTable: CarrierTable;
   private phase = 0;
   private readonly hRe = new Int32Array(2 * MF_TAPS);
   private readonly hIm = new Int32Array(2 * MF_TAPS);
@@ -123,7 +124,7 @@ export class V22Demodulator {
   private mse = 0;
 
   constructor(readonly opts: V22DemodulatorOptions) {
-    this.step = phaseStep(opts.carrierHz);
+    this.carrierTable = new CarrierTable(opts.carrierHz);
     this.mf = matchedFilterTable().coeffs;
     // A passband signal of mean square P gives E|y|² = P/2·(1 − β/4) after mixing (½ amplitude) and the matched
     // filter (which keeps ∫R²/∫R = 1 − β/4 of the raised-cosine shaped power). `power` sums |y|² >> 8.
@@ -184,17 +185,19 @@ export class V22Demodulator {
 
   process(rx: Int16Array, n: number): void {
     this.symbolCount = 0;
-    const step = this.step;
     const hRe = this.hRe;
     const hIm = this.hIm;
+    const cos = this.carrierTable.cos;
+    const sin = this.carrierTable.sin;
+    const period = this.carrierTable.period;
     for (let i = 0; i < n; i++) {
       const x = rx[i];
       const p = this.phase;
-      this.phase = (p + step) >>> 0;
-      // x·e^{−jωn}: re = x·cos, im = −x·sin (Q15 table, 10-bit phase).
+      this.phase = p + 1 === period ? 0 : p + 1;
+      // x·e^{−jωn}: re = x·cos, im = −x·sin (one exact period of the nominal carrier, Q15).
       const pos = this.hPos;
-      const re = Math.imul(x, SINE_TABLE[((p + 0x40000000) >>> 0) >>> 22]) >> 15;
-      const im = -(Math.imul(x, SINE_TABLE[p >>> 22]) >> 15);
+      const re = Math.imul(x, cos[p]) >> 15;
+      const im = -(Math.imul(x, sin[p]) >> 15);
       hRe[pos] = re;
       hRe[pos + MF_TAPS] = re;
       hIm[pos] = im;
@@ -367,6 +370,7 @@ export class V22Demodulator {
 
   /** Start again from untrained: equaliser taps, loops and AGC (retrain, or a new call). */
   restart(): void {
+    this.adaptAge = 0; // acquisition again: AGC and timing first
     this.eq.resetTaps();
     this.carrierFreq = 0;
     this.sixteen = false;

@@ -1,5 +1,5 @@
-import { cosQ15, phaseStep, sinQ15 } from '../nco.ts';
 import { dbm0ToPeak, dbm0ToRms, sat16, SAMPLE_RATE } from '../q15.ts';
+import { CarrierTable } from './carrier-table.ts';
 import { rrcAt, V22_BAUD, V22_ROLLOFF } from './rrc.ts';
 import { POINT_IM, POINT_RE, SILENT } from './v22-constellation.ts';
 
@@ -54,8 +54,8 @@ export function modulatorTable(dataDbm0: number): { coeffs: Int16Array; scale: n
 
 /**
  * V.22 / V.22bis modulator: 600 baud symbols through a square-root raised-cosine pulse (polyphase, at the 8000 Hz
- * output rate directly), onto the carrier by a 32-bit phase accumulator, plus the optional guard tone. Per sample:
- * 2·6 products for the pulse, two table look-ups for the carrier, one for the guard tone.
+ * output rate directly), onto the carrier from a one-period table (carrier-table.ts), plus the optional guard tone.
+ * Per sample: 2·6 products for the pulse, two for the carrier, one for the guard tone.
  */
 export class V22Modulator {
   private readonly coeffs: Int16Array;
@@ -63,10 +63,10 @@ export class V22Modulator {
   private readonly symIm = new Int8Array(2 * TX_SPAN_SYMBOLS);
   private symPos = 0;
   private baudPhase = 0;
-  private phase = 0;
-  private readonly step: number;
+  private phase = 0; // index into the carrier table
+  private readonly carrier: CarrierTable;
   private guardPhase = 0;
-  private readonly guardStep: number;
+  private readonly guard: CarrierTable | null;
   private readonly guardAmp: number;
   /** Symbols sent since construction or reset. */
   symbols = 0;
@@ -78,8 +78,8 @@ export class V22Modulator {
     // V.22 §2.2: 1800 Hz guard 6 ± 1 dB below the data signal, 550 Hz 3 ± 1 dB below; total power unchanged.
     const dataDbm0 = guard === 1800 ? opts.levelDbm0 - 0.97 : guard === 550 ? opts.levelDbm0 - 1.76 : opts.levelDbm0;
     this.coeffs = modulatorTable(dataDbm0).coeffs;
-    this.step = phaseStep(opts.carrierHz);
-    this.guardStep = guard === 'none' ? 0 : phaseStep(guard);
+    this.carrier = new CarrierTable(opts.carrierHz);
+    this.guard = guard === 'none' ? null : new CarrierTable(guard);
     this.guardAmp = guard === 'none' ? 0 : Math.round(dbm0ToPeak(dataDbm0 - (guard === 1800 ? 6 : 3)));
   }
 
@@ -103,12 +103,13 @@ export class V22Modulator {
         xi += im[this.symPos + j] * c[base + j];
       }
       const p = this.phase;
-      this.phase = (p + this.step) >>> 0;
+      this.phase = p + 1 === this.carrier.period ? 0 : p + 1;
       // |x| ≤ 3·Σ|c| < 2^17 and the carrier is Q15: products stay below 2^32, halved first to stay in Int32.
-      let y = ((Math.imul(xr, cosQ15(p)) >> 1) - (Math.imul(xi, sinQ15(p)) >> 1) + 0x2000) >> 14;
-      if (this.guardStep !== 0 && this.silentRun < TX_SPAN_SYMBOLS) {
-        y += (Math.imul(sinQ15(this.guardPhase), this.guardAmp) + 0x4000) >> 15;
-        this.guardPhase = (this.guardPhase + this.guardStep) >>> 0;
+      let y = ((Math.imul(xr, this.carrier.cos[p]) >> 1) - (Math.imul(xi, this.carrier.sin[p]) >> 1) + 0x2000) >> 14;
+      const g = this.guard;
+      if (g !== null && this.silentRun < TX_SPAN_SYMBOLS) {
+        y += (Math.imul(g.sin[this.guardPhase], this.guardAmp) + 0x4000) >> 15;
+        this.guardPhase = this.guardPhase + 1 === g.period ? 0 : this.guardPhase + 1;
       }
       out[i] = y > 32767 ? 32767 : y < -32768 ? -32768 : y;
     }

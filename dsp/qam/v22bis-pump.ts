@@ -116,9 +116,9 @@ export class V22bisDataPump implements DataPump {
   private onesRun = 0;
   private sb1At = -1;
   private usb1Heard = false;
-  private readonly pending = new Uint8Array(32); // characters of the last frame, not yet committed to rx
+  private readonly pending = new Uint8Array(64); // characters of the last frames, not yet committed to rx
+  private readonly pendingFrame = new Int32Array(64);
   private pendingCount = 0;
-  private prevEnergy = false;
   private wideSymbols = 0; // symbols off the 1200 bit/s points since decoding four bits a symbol
 
   constructor(
@@ -138,7 +138,9 @@ export class V22bisDataPump implements DataPump {
     this.tx = new AsyncFramer(undefined, 4096);
     this.deframer = new AsyncBitDeframer({
       putByte: (b) => {
-        if (this.pendingCount < this.pending.length) this.pending[this.pendingCount++] = b;
+        if (this.pendingCount === this.pending.length) this.commitPending(this.frames); // full: let the oldest go
+        this.pending[this.pendingCount] = b;
+        this.pendingFrame[this.pendingCount++] = this.frames;
       },
     });
     this.answerToneFrames = Math.round((opts.answerToneMs ?? 3000) / 20);
@@ -182,10 +184,10 @@ export class V22bisDataPump implements DataPump {
     this.demod.process(rxAudio, FRAME_SAMPLES);
     // Characters decoded in a frame are kept only if the far signal was there in that frame and the next: the noise
     // after a carrier stops (before the detector's hold time runs out) must not turn into characters.
-    const energy = this.demod.energy;
-    if (energy && this.prevEnergy) for (let k = 0; k < this.pendingCount; k++) if (!this.rx.push(this.pending[k])) this.overruns++;
-    this.pendingCount = 0;
-    this.prevEnergy = energy;
+    // They are also held two frames more, so that a retrain's S1 (recognised some 30 ms after it began, meanwhile
+    // decoded as data) can take back the characters it made.
+    if (!this.demod.energy) this.pendingCount = 0;
+    this.commitPending(this.frames - 3);
     for (let k = 0; k < this.demod.symbolCount; k++) this.receiveSymbol(this.demod.symbols[k], this.demod.diffDibits[k], this.demod.diffDibitsMid[k]);
     this.watchLine();
     switch (this.state) {
@@ -353,9 +355,23 @@ export class V22bisDataPump implements DataPump {
     }
   }
 
+  /** Move the characters decoded in frames up to `upTo` into rx, keeping the younger ones pending, in order. */
+  private commitPending(upTo: number): void {
+    let k = 0;
+    while (k < this.pendingCount && this.pendingFrame[k] <= upTo) {
+      if (!this.rx.push(this.pending[k])) this.overruns++;
+      k++;
+    }
+    if (k === 0) return;
+    this.pending.copyWithin(0, k, this.pendingCount);
+    this.pendingFrame.copyWithin(0, k, this.pendingCount);
+    this.pendingCount -= k;
+  }
+
   /** Retrain: S1, scrambled ones, and the rate clock from the end of the far S1 (now, when `responding`). */
   private startRetrain(responding: boolean): void {
     this.retrains++;
+    this.pendingCount = 0; // characters made of the S1 that called for this
     this.sb1At = -1;
     this.trainedOnS1 = true;
     this.rxData = false;
