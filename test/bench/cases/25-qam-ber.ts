@@ -13,10 +13,18 @@
  * V.22bis: square 16-QAM symbol error Ps = 1 − (1 − 1.5·Q(√(Es/5N0)))², Es/N0 = SNR + 10·log10(4000/600), as bits
  * Ps/4 (one bit per symbol error). Both before the descrambler, which multiplies isolated errors by 3 (1 + x^-14 +
  * x^-17): theory_ber_descrambled = 3·theory_ber.
+ *
+ * Also kind 'connect' (issue 4): Dialtone V.22bis caller and answerer pumps, CALLS calls per condition (SNR 12, 16,
+ * 20, 30 dB; frequency offset 0 and 7 Hz; and a band-limited line with group-delay distortion at 20 dB), each a
+ * full handshake then 300 bytes each way: how many reached 2400, how many fell back to 1200, how many carried the
+ * bytes exactly, and the slowest CONNECT.
  */
 import { Awgn } from '../../../dsp/channel/awgn.ts';
 import { parseQamReport, runLockstep, spandspQamPeer } from '../../interop/spandsp.ts';
-import { runLink } from '../../dsp/qam/link.ts';
+import { BandLimit } from '../../../dsp/channel/band-limit.ts';
+import { FrequencyOffset } from '../../../dsp/channel/frequency-offset.ts';
+import type { ChannelStage } from '../../../dsp/channel/stage.ts';
+import { connectCall, GroupDelayDistortion, runLink } from '../../dsp/qam/link.ts';
 import type { BenchCase, BenchRow } from '../row.ts';
 
 /** Q(x), the Gaussian tail: a series for small x, the continued fraction beyond (accurate far below 1e-9). */
@@ -114,7 +122,46 @@ const qamBer: BenchCase = async ({ quick }) => {
       rows.push({ ...(await spandspPairBer(p.modulation, snr, spandspBits, 1 + snr)), offset_hz: 0, ...theory });
     }
   }
+  rows.push(...connectTable(quick ? 5 : 20));
   return rows;
 };
+
+function connectTable(calls: number): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const conditions: { line: string; snr: number; offset: number; stages: (seed: number) => ChannelStage[] }[] = [];
+  for (const snr of [12, 16, 20, 30]) {
+    for (const offset of [0, 7]) {
+      conditions.push({
+        line: 'flat',
+        snr,
+        offset,
+        stages: (seed) => [...(offset ? [new FrequencyOffset(offset)] : []), new Awgn({ snrDb: snr, signalDbm0: -10, seed })],
+      });
+    }
+  }
+  conditions.push({
+    line: 'band-limited+group-delay',
+    snr: 20,
+    offset: 0,
+    stages: (seed) => [new BandLimit(), new GroupDelayDistortion(), new Awgn({ snrDb: 20, signalDbm0: -10, seed })],
+  });
+  for (const c of conditions) {
+    const results = Array.from({ length: calls }, (_, i) => connectCall((dir) => c.stages(100 + 7 * i + 1000 * dir), 100 + i));
+    rows.push({
+      kind: 'connect',
+      modulation: 'v22bis',
+      implementation: 'dialtone',
+      line: c.line,
+      snr_db: c.snr,
+      offset_hz: c.offset,
+      calls,
+      connect_2400: results.filter((r) => r.rate === 2400).length,
+      connect_1200: results.filter((r) => r.rate === 1200).length,
+      clean: results.filter((r) => r.clean).length,
+      max_connect_s: Math.max(...results.map((r) => r.connectSeconds)),
+    });
+  }
+  return rows;
+}
 
 export default qamBer;

@@ -12,6 +12,7 @@ import { V22Demodulator } from '../../../dsp/qam/v22-demodulator.ts';
 import { V22bisEncoder, V22_Q34 } from '../../../dsp/qam/v22-constellation.ts';
 import { HIGH_CHANNEL_HZ, LOW_CHANNEL_HZ, V22Modulator } from '../../../dsp/qam/v22-modulator.ts';
 import { V22Descrambler, V22Scrambler } from '../../../dsp/scrambler.ts';
+import { V22bisDataPump, type V22bisPumpOptions } from '../../../dsp/qam/v22bis-pump.ts';
 import { BerChecker, Prbs15, type BerResult } from '../../bench/fsk-ber.ts';
 
 export interface LinkOptions {
@@ -105,3 +106,82 @@ export function runLink(o: LinkOptions): LinkResult {
 }
 
 export { LOW_CHANNEL_HZ, HIGH_CHANNEL_HZ };
+
+/**
+ * Group-delay distortion for tests (a float model, as test channel models may be): two second-order all-pass
+ * sections with poles at 500 Hz and 3200 Hz (radius 0.9), about 2.4 ms of extra delay at the band edges against
+ * 0.3 ms mid-band, the shape of a long loaded line (ITU-T M.1020 allows 3 ms at 600 Hz). Flat in amplitude.
+ */
+export class GroupDelayDistortion implements ChannelStage {
+  private readonly sections: { a1: number; a2: number; x1: number; x2: number; y1: number; y2: number }[];
+
+  constructor(poles: readonly number[] = [500, 3200], radius = 0.9) {
+    this.sections = poles.map((hz) => ({ a1: -2 * radius * Math.cos((2 * Math.PI * hz) / 8000), a2: radius * radius, x1: 0, x2: 0, y1: 0, y2: 0 }));
+  }
+
+  process(buf: Int16Array, n: number): void {
+    for (let i = 0; i < n; i++) {
+      let v = buf[i];
+      for (const s of this.sections) {
+        const y = s.a2 * v + s.a1 * s.x1 + s.x2 - s.a1 * s.y1 - s.a2 * s.y2;
+        s.x2 = s.x1;
+        s.x1 = v;
+        s.y2 = s.y1;
+        s.y1 = y;
+        v = y;
+      }
+      buf[i] = Math.max(-32768, Math.min(32767, Math.round(v)));
+    }
+  }
+}
+
+export interface ConnectResult {
+  /** Rate both ends reached, 0 when the call did not connect within the time. */
+  rate: number;
+  connectSeconds: number;
+  /** 300 bytes each way arrived exactly. */
+  clean: boolean;
+}
+
+/** One call between two V22bisDataPumps through `line()` each way (fresh stages per direction), 12 s of line. */
+export function connectCall(
+  line: (direction: number) => ChannelStage[],
+  seed: number,
+  opts: { caller?: V22bisPumpOptions; answerer?: V22bisPumpOptions } = {},
+): ConnectResult {
+  const c = new V22bisDataPump('caller', opts.caller);
+  const a = new V22bisDataPump('answerer', opts.answerer);
+  const ab = new ChannelChain(line(0));
+  const ba = new ChannelChain(line(1));
+  const cTx = new Int16Array(FRAME_SAMPLES);
+  const aTx = new Int16Array(FRAME_SAMPLES);
+  const cRx = new Int16Array(FRAME_SAMPLES);
+  const aRx = new Int16Array(FRAME_SAMPLES);
+  const sent = new Uint8Array(300);
+  for (let i = 0, s = seed >>> 0; i < sent.length; i++) sent[i] = (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 24;
+  let connectedAt = -1;
+  const got = [0, 0];
+  const ok = [0, 0];
+  for (let f = 0; f < 50 * 12; f++) {
+    c.process(cRx, cTx);
+    a.process(aRx, aTx);
+    aRx.set(cTx);
+    ab.process(aRx, FRAME_SAMPLES);
+    cRx.set(aTx);
+    ba.process(cRx, FRAME_SAMPLES);
+    if (connectedAt < 0 && c.state === 'connected' && a.state === 'connected') {
+      c.tx.queue.write(sent);
+      a.tx.queue.write(sent);
+      connectedAt = f;
+    }
+    [c, a].forEach((p, k) => {
+      for (let b = p.rx.shift(); b >= 0; b = p.rx.shift()) if (sent[got[k]++] === b) ok[k]++;
+    });
+  }
+  const up = c.state === 'connected' && a.state === 'connected';
+  return {
+    rate: up ? Math.min(c.connectRate, a.connectRate) : 0,
+    connectSeconds: connectedAt / 50,
+    clean: got[0] === sent.length && got[1] === sent.length && ok[0] === sent.length && ok[1] === sent.length,
+  };
+}

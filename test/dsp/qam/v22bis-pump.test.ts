@@ -4,6 +4,10 @@ import { FRAME_SAMPLES } from '../../../dsp/q15.ts';
 import { V22bisDataPump, type V22bisPumpOptions } from '../../../dsp/qam/v22bis-pump.ts';
 import type { DataPump } from '../../../dsp/pump.ts';
 import { randomBytes } from '../../helpers/random.ts';
+import { Awgn } from '../../../dsp/channel/awgn.ts';
+import { BandLimit } from '../../../dsp/channel/band-limit.ts';
+import { FrequencyOffset } from '../../../dsp/channel/frequency-offset.ts';
+import { connectCall, GroupDelayDistortion } from './link.ts';
 
 interface CallResult {
   caller: V22bisDataPump;
@@ -127,4 +131,25 @@ test('carrier loss: the far end going silent ends the call (carrier-lost)', (t) 
     },
   });
   t.is(r.answerer.state, 'carrier-lost');
+});
+
+test('band-limited line with group-delay distortion at 20 dB: five calls connect at 2400 and carry bytes exactly', (t) => {
+  for (let i = 0; i < 5; i++) {
+    const r = connectCall((d) => [new BandLimit(), new GroupDelayDistortion(), new Awgn({ snrDb: 20, signalDbm0: -10, seed: 50 + i + 1000 * d })], 50 + i);
+    t.is(r.rate, 2400, `call ${i}`);
+    t.true(r.clean, `call ${i}`);
+    t.true(r.connectSeconds < 5);
+  }
+});
+
+test('16 dB SNR with 7 Hz offset, five more calls: 2400 and exact bytes; at 12 dB they still connect at 2400', (t) => {
+  for (let i = 0; i < 5; i++) {
+    const r = connectCall((d) => [new FrequencyOffset(7), new Awgn({ snrDb: 16, signalDbm0: -10, seed: 70 + i + 1000 * d })], 70 + i);
+    t.is(r.rate, 2400, `16 dB call ${i}`);
+    t.true(r.clean, `16 dB call ${i}`);
+  }
+  for (let i = 0; i < 3; i++) {
+    const r = connectCall((d) => [new FrequencyOffset(7), new Awgn({ snrDb: 12, signalDbm0: -10, seed: 90 + i + 1000 * d })], 90 + i);
+    t.is(r.rate, 2400, `12 dB call ${i}`);
+  }
 });
