@@ -150,9 +150,12 @@ export class Modem implements AtHost {
     this.escapeTimer = setTimeout(
       () => {
         this.escapeTimer = null;
-        if (this.state === 'online' && this.escape.poll(performance.now())) {
+        if (this.state !== 'online') return;
+        if (this.escape.poll(performance.now())) {
           this.setState('online-command');
           this.at.result('OK');
+        } else {
+          this.armEscape(); // timers may fire a fraction of a millisecond early: look again
         }
       },
       Math.max(0, until - performance.now()) + 1,
