@@ -6,8 +6,12 @@ import { FseEqualizer, UNIT, UNIT_BITS } from './equalizer.ts';
 import { rrcAt, V22_BAUD, V22_ROLLOFF } from './rrc.ts';
 import { quadrantOf, STEP_DIBIT } from './v22-constellation.ts';
 
-/** Matched filter span: ±3 symbol periods at 8000 Hz (81 taps), polyphase in 32 fractional delays. */
-const MF_HALF = 40;
+/**
+ * Matched filter span: ±2.5 symbol periods at 8000 Hz (67 taps), polyphase in 32 fractional delays. With the
+ * transmitter's ±3T pulse this leaves −57 dB of intersymbol interference (±3T here would leave −44 dB: the
+ * truncations' tails happen to cancel better), for 17 % fewer products than ±3T.
+ */
+export const MF_HALF = 33;
 const MF_TAPS = 2 * MF_HALF + 1;
 const MF_PHASES = 32;
 /** Half a symbol period in Q16 samples: 8000 / 1200 = 6⅔. */
@@ -36,8 +40,8 @@ export interface V22DemodulatorOptions {
 }
 
 /**
- * Matched-filter table: for fractional delay p/32 of a sample, c[p·81 + k] weighs the sample (80 − k) samples old
- * so that the output is the RRC-filtered baseband at (newest − p/32 − 40) samples. Unit DC gain, Q15.
+ * Matched-filter table: for fractional delay p/32 of a sample, c[p·67 + k] weighs the sample (66 − k) samples old
+ * so that the output is the RRC-filtered baseband at (newest − p/32 − 33) samples. Unit DC gain, Q15.
  */
 export function matchedFilterTable(): { coeffs: Int16Array; dcGain: number } {
   const coeffs = new Int16Array(MF_PHASES * MF_TAPS);
@@ -190,25 +194,31 @@ export class V22Demodulator {
     const cos = this.carrierTable.cos;
     const sin = this.carrierTable.sin;
     const period = this.carrierTable.period;
+    let phase = this.phase;
+    let pos = this.hPos;
+    let toNext = this.toNext;
     for (let i = 0; i < n; i++) {
       const x = rx[i];
-      const p = this.phase;
-      this.phase = p + 1 === period ? 0 : p + 1;
       // x·e^{−jωn}: re = x·cos, im = −x·sin (one exact period of the nominal carrier, Q15).
-      const pos = this.hPos;
-      const re = Math.imul(x, cos[p]) >> 15;
-      const im = -(Math.imul(x, sin[p]) >> 15);
+      const re = Math.imul(x, cos[phase]) >> 15;
+      const im = -(Math.imul(x, sin[phase]) >> 15);
+      phase = phase + 1 === period ? 0 : phase + 1;
       hRe[pos] = re;
       hRe[pos + MF_TAPS] = re;
       hIm[pos] = im;
       hIm[pos + MF_TAPS] = im;
-      this.hPos = pos + 1 === MF_TAPS ? 0 : pos + 1;
-      this.toNext -= 65536;
-      if (this.toNext <= 0) {
-        this.halfSymbol(-this.toNext);
-        this.toNext += HALF_SYMBOL_Q16;
+      pos = pos + 1 === MF_TAPS ? 0 : pos + 1;
+      toNext -= 65536;
+      if (toNext <= 0) {
+        this.hPos = pos;
+        this.toNext = toNext;
+        this.halfSymbol(-toNext);
+        toNext = this.toNext + HALF_SYMBOL_Q16; // the timing loop may have moved it
       }
     }
+    this.phase = phase;
+    this.hPos = pos;
+    this.toNext = toNext;
     this.frameLevel();
   }
 
@@ -219,11 +229,14 @@ export class V22Demodulator {
     const p = this.hPos;
     let ar = 0;
     let ai = 0;
+    const hRe = this.hRe;
+    const hIm = this.hIm;
+    // Unit DC gain in Q15; |x| < 2^15 and Σ|c| ≈ 1.3·2^15 keep each sum below 2^31, so Int32 adds are exact.
     for (let k = 0; k < MF_TAPS; k++) {
-      ar += Math.imul(this.hRe[p + k], c[base + k]);
-      ai += Math.imul(this.hIm[p + k], c[base + k]);
+      const ck = c[base + k];
+      ar = (ar + Math.imul(hRe[p + k], ck)) | 0;
+      ai = (ai + Math.imul(hIm[p + k], ck)) | 0;
     }
-    // Unit DC gain in Q15; |x| < 2^15 and Σ|c| ≈ 1.3·2^15 keep each sum below 2^31.
     const yr = (ar + 0x4000) >> 15;
     const yi = (ai + 0x4000) >> 15;
     this.power += (Math.imul(yr, yr) >>> 8) + (Math.imul(yi, yi) >>> 8);

@@ -74,6 +74,7 @@ export class V22Modulator {
   private silentRun = TX_SPAN_SYMBOLS;
 
   constructor(readonly opts: V22ModulatorOptions) {
+    if (!(opts.levelDbm0 <= 0)) throw new RangeError(`V22Modulator: level ${opts.levelDbm0} dBm0 above 0 dBm0`);
     const guard = opts.guardTone ?? 'none';
     // V.22 §2.2: 1800 Hz guard 6 ± 1 dB below the data signal, 550 Hz 3 ± 1 dB below; total power unchanged.
     const dataDbm0 = guard === 1800 ? opts.levelDbm0 - 0.97 : guard === 550 ? opts.levelDbm0 - 1.76 : opts.levelDbm0;
@@ -88,24 +89,30 @@ export class V22Modulator {
     const c = this.coeffs;
     const re = this.symRe;
     const im = this.symIm;
+    const cos = this.carrier.cos;
+    const sin = this.carrier.sin;
+    const period = this.carrier.period;
+    let phase = this.phase;
+    let baud = this.baudPhase;
     for (let i = 0; i < n; i++) {
-      this.baudPhase += STEPS_PER_SAMPLE;
-      if (this.baudPhase >= STEPS_PER_SYMBOL) {
-        this.baudPhase -= STEPS_PER_SYMBOL;
+      baud += STEPS_PER_SAMPLE;
+      if (baud >= STEPS_PER_SYMBOL) {
+        baud -= STEPS_PER_SYMBOL;
         this.push(source.nextSymbol());
       }
       // re[symPos + j] is the symbol j periods old.
-      const base = this.baudPhase * TX_SPAN_SYMBOLS;
+      const base = baud * TX_SPAN_SYMBOLS;
+      const sp = this.symPos;
       let xr = 0;
       let xi = 0;
       for (let j = 0; j < TX_SPAN_SYMBOLS; j++) {
-        xr += re[this.symPos + j] * c[base + j];
-        xi += im[this.symPos + j] * c[base + j];
+        const cj = c[base + j];
+        xr = (xr + Math.imul(re[sp + j], cj)) | 0;
+        xi = (xi + Math.imul(im[sp + j], cj)) | 0;
       }
-      const p = this.phase;
-      this.phase = p + 1 === this.carrier.period ? 0 : p + 1;
-      // |x| ≤ 3·Σ|c| < 2^17 and the carrier is Q15: products stay below 2^32, halved first to stay in Int32.
-      let y = ((Math.imul(xr, this.carrier.cos[p]) >> 1) - (Math.imul(xi, this.carrier.sin[p]) >> 1) + 0x2000) >> 14;
+      // At levels up to 0 dBm0, |x| < 2^16 and the carrier is Q15, so each product stays inside Int32.
+      let y = ((Math.imul(xr, cos[phase]) >> 1) - (Math.imul(xi, sin[phase]) >> 1) + 0x2000) >> 14;
+      phase = phase + 1 === period ? 0 : phase + 1;
       const g = this.guard;
       if (g !== null && this.silentRun < TX_SPAN_SYMBOLS) {
         y += (Math.imul(g.sin[this.guardPhase], this.guardAmp) + 0x4000) >> 15;
@@ -113,6 +120,8 @@ export class V22Modulator {
       }
       out[i] = y > 32767 ? 32767 : y < -32768 ? -32768 : y;
     }
+    this.phase = phase;
+    this.baudPhase = baud;
   }
 
   private push(index: number): void {
