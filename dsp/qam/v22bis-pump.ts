@@ -1,7 +1,8 @@
 import { FRAME_SAMPLES } from '../q15.ts';
 import type { DataPump, PumpRole } from '../pump.ts';
 import { V22Descrambler, V22Scrambler } from '../scrambler.ts';
-import { AnswerToneGenerator } from '../tones/answer-tone.ts';
+import { Goertzel, MeanSquare } from '../filters/goertzel.ts';
+import { AnswerToneGenerator, BELL_ANSWER_HZ } from '../tones/answer-tone.ts';
 import { AsyncBitDeframer } from '../uart/async-bits.ts';
 import { AsyncFramer } from '../uart/async-framer.ts';
 import { ByteRing } from '../uart/byte-ring.ts';
@@ -15,11 +16,23 @@ import { HIGH_CHANNEL_HZ, LOW_CHANNEL_HZ, V22Modulator, type GuardTone } from '.
  *                                                      → (scrambled ones heard: a V.22 caller) send-sb1 → connected
  *   caller:   await-usb1 → caller-silence → send-s1 → send-sb1 → (S1 heard) send-sb1-2400 → connected
  *                                                             → (scrambled ones, no S1: a V.22 answerer) connected
+ *   Bell 212A answerer: bell-answer-tone (2225 Hz until the caller's scrambled ones) → send-sb1 → connected (1200)
+ *   caller hearing 2225 Hz instead of unscrambled ones: caller-silence → send-sb1 (no S1) → connected (1200)
  *   both:     connected → (S1 heard or retrain()) send-s1 → … → connected  (V.22bis §6.3.1.3 retrain)
  *             any → carrier-lost
  */
 export type V22bisState =
-  'answer-tone' | 'answer-silence' | 'send-usb1' | 'await-usb1' | 'caller-silence' | 'send-s1' | 'send-sb1' | 'send-sb1-2400' | 'connected' | 'carrier-lost';
+  | 'answer-tone'
+  | 'answer-silence'
+  | 'bell-answer-tone'
+  | 'send-usb1'
+  | 'await-usb1'
+  | 'caller-silence'
+  | 'send-s1'
+  | 'send-sb1'
+  | 'send-sb1-2400'
+  | 'connected'
+  | 'carrier-lost';
 
 export interface V22bisPumpOptions {
   /** 2400 offers V.22bis; 1200 behaves as a V.22 modem (no S1, never 16 points). */
@@ -32,6 +45,50 @@ export interface V22bisPumpOptions {
   carrierLossMs?: number;
   /** Give up a handshake that has not connected after this long. */
   handshakeTimeoutMs?: number;
+  /**
+   * Bell 212A: answering, send the Bell answer tone (2225 Hz) until the caller's scrambled ones, instead of the
+   * V.25 answer tone and unscrambled ones, and never offer 2400. A caller needs no option: it takes the Bell path
+   * when it hears 2225 Hz.
+   */
+  bell?: boolean;
+}
+
+/**
+ * The Bell 212A answer tone, 2225 Hz, told apart from V.22 unscrambled ones (which sit at 2250 Hz, 2400 − 150) by
+ * two Goertzel bins 25 Hz apart over 40 ms blocks (orthogonal at that length): present after four blocks (160 ms,
+ * V.22bis §6.3.1.2's 155 ms) in which 2225 Hz holds most of the power and four times the 2250 Hz bin.
+ */
+class BellToneDetector {
+  private readonly block = new Int16Array(320);
+  private fill = 0;
+  private readonly bellBin = new Goertzel(BELL_ANSWER_HZ, 320);
+  private readonly onesBin = new Goertzel(2250, 320);
+  private readonly meanSquare = new MeanSquare(320);
+  private blocks = 0;
+  private usb1Blocks = 0;
+  present = false;
+  /** The last two blocks looked like unscrambled ones (2250 Hz) rather than the Bell tone. */
+  usb1 = false;
+
+  /** One 160-sample frame; returns true once the tone has held for 160 ms. */
+  process(frame: Int16Array): boolean {
+    this.block.set(frame.subarray(0, FRAME_SAMPLES), this.fill);
+    this.fill += FRAME_SAMPLES;
+    if (this.fill < this.block.length) return this.present;
+    this.fill = 0;
+    const pb = this.bellBin.process(this.block);
+    const pu = this.onesBin.process(this.block);
+    const ms = this.meanSquare.process(this.block);
+    // Powers in Int16² units (a sine of peak A gives A²/2 in both): the tone holds over half of the block's power,
+    // and twice the other bin's (a ±7 Hz carrier offset still leaves a factor of 6).
+    const tone = pb > 0 && pb > 2 * pu && 2 * pb > ms;
+    const ones = pu > 0 && pu > 2 * pb && 2 * pu > ms;
+    this.blocks = tone ? this.blocks + 1 : 0;
+    this.usb1Blocks = ones ? this.usb1Blocks + 1 : 0;
+    this.present = this.blocks >= 4;
+    this.usb1 = this.usb1Blocks >= 2;
+    return this.present;
+  }
 }
 
 /** Counts a run of the S1 pattern (dibits 00 and 11 in turn) in a stream of differentially detected dibits. */
@@ -89,6 +146,8 @@ export class V22bisDataPump implements DataPump {
   private readonly mod: V22Modulator;
   private readonly demod: V22Demodulator;
   private readonly tone: AnswerToneGenerator;
+  private readonly bellTone: BellToneDetector;
+  private bellPeer = false;
   private readonly scrambler = new V22Scrambler();
   private readonly descrambler = new V22Descrambler();
   private readonly encoder = new V22bisEncoder();
@@ -126,7 +185,7 @@ export class V22bisDataPump implements DataPump {
     opts: V22bisPumpOptions = {},
   ) {
     const level = opts.txLevelDbm0 ?? -10;
-    this.maxRate = opts.maxRate ?? 2400;
+    this.maxRate = opts.bell ? 1200 : (opts.maxRate ?? 2400);
     const caller = role === 'caller';
     this.mod = new V22Modulator({
       carrierHz: caller ? LOW_CHANNEL_HZ : HIGH_CHANNEL_HZ,
@@ -134,7 +193,9 @@ export class V22bisDataPump implements DataPump {
       guardTone: caller ? 'none' : (opts.guardTone ?? 'none'),
     });
     this.demod = new V22Demodulator({ carrierHz: caller ? HIGH_CHANNEL_HZ : LOW_CHANNEL_HZ });
-    this.tone = new AnswerToneGenerator('ans', { levelDbm0: level });
+    this.bellPeer = opts.bell ?? false;
+    this.tone = new AnswerToneGenerator(this.bellPeer ? 'bell' : 'ans', { levelDbm0: level });
+    this.bellTone = new BellToneDetector();
     this.tx = new AsyncFramer(undefined, 4096);
     this.deframer = new AsyncBitDeframer({
       putByte: (b) => {
@@ -146,7 +207,7 @@ export class V22bisDataPump implements DataPump {
     this.answerToneFrames = Math.round((opts.answerToneMs ?? 3000) / 20);
     this.timeoutFrames = Math.round((opts.handshakeTimeoutMs ?? 20_000) / 20);
     this.lossFrames = Math.round((opts.carrierLossMs ?? 1400) / 20);
-    this.state = caller ? 'await-usb1' : 'answer-tone';
+    this.state = caller ? 'await-usb1' : this.bellPeer ? 'bell-answer-tone' : 'answer-tone';
   }
 
   private readonly answerToneFrames: number;
@@ -190,7 +251,14 @@ export class V22bisDataPump implements DataPump {
     this.commitPending(this.frames - 3);
     for (let k = 0; k < this.demod.symbolCount; k++) this.receiveSymbol(this.demod.symbols[k], this.demod.diffDibits[k], this.demod.diffDibitsMid[k]);
     this.watchLine();
+    if (this.state === 'await-usb1' && this.bellTone.process(rxAudio) && this.demod.carrier) {
+      this.bellPeer = true; // a Bell 212A answerer: no S1, 1200 bit/s
+      this.enter('caller-silence');
+    }
     switch (this.state) {
+      case 'bell-answer-tone':
+        this.tone.process(txAudio, FRAME_SAMPLES);
+        return;
       case 'answer-tone':
         this.tone.process(txAudio, FRAME_SAMPLES);
         if (this.frames >= this.answerToneFrames) this.enter('answer-silence');
@@ -244,7 +312,7 @@ export class V22bisDataPump implements DataPump {
     const since112 = this.circuit112At < 0 ? -1 : this.totalSymbols - this.circuit112At;
     switch (this.state) {
       case 'caller-silence':
-        if (t > CALLER_SILENCE) this.enter(this.maxRate === 2400 ? 'send-s1' : 'send-sb1');
+        if (t > CALLER_SILENCE) this.enter(this.maxRate === 2400 && !this.bellPeer ? 'send-s1' : 'send-sb1');
         return;
       case 'send-s1':
         if (t > S1_SYMBOLS) this.enter('send-sb1');
@@ -287,7 +355,7 @@ export class V22bisDataPump implements DataPump {
       this.bit((s >> 1) & 1);
       this.bit(s & 1);
     }
-    if (this.state === 'await-usb1' && this.usb1Run >= USB1_DETECT && this.demod.carrier) this.enter('caller-silence');
+    if (this.state === 'await-usb1' && this.usb1Run >= USB1_DETECT && this.demod.carrier && this.bellTone.usb1) this.enter('caller-silence');
     // Train from the first S1 (restarting whatever noise taught the equaliser before), or, calling, once our own S1
     // is out (the answerer's S1 follows it); a V.22 answerer never sends S1, so the caller starts then in any case.
     if (this.s1Seen && this.state !== 'connected' && !this.trainedOnS1) {
@@ -296,11 +364,12 @@ export class V22bisDataPump implements DataPump {
       this.demod.adapt = 'train';
     }
     if (this.state === 'send-sb1' && this.demod.adapt === 'hold') this.demod.adapt = 'train';
-    if (this.state === 'send-usb1' && this.demod.adapt === 'hold' && this.demod.carrier) this.demod.adapt = 'train';
+    const answering = this.state === 'send-usb1' || this.state === 'bell-answer-tone';
+    if (answering && this.demod.adapt === 'hold' && this.demod.carrier) this.demod.adapt = 'train';
     // Waiting for scrambled ones from a V.22 modem, the receiver may have trained on noise or on unscrambled ones
     // first: start it again every 600 ms until the ones are recognised (convergence 150 ms + 270 ms of ones fit).
     // The moment the far unscrambled ones stop (calling a V.22 modem, its scrambled ones begin) is a fresh start too.
-    const waitingForSb1 = this.state === 'send-usb1' || (this.state === 'send-sb1' && this.circuit112At < 0);
+    const waitingForSb1 = answering || (this.state === 'send-sb1' && this.circuit112At < 0);
     if (this.usb1Run >= 40) this.usb1Heard = true;
     const usb1Ended = this.usb1Heard && this.usb1Run === 0;
     if (usb1Ended) this.usb1Heard = false;
@@ -314,7 +383,7 @@ export class V22bisDataPump implements DataPump {
     const b = this.descrambler.descramble(line);
     // Scrambled ones, but not unscrambled ones seen through the descrambler (they descramble to ones as well).
     this.sb1Bits = b && this.usb1Run < 20 ? this.sb1Bits + 1 : 0;
-    if (this.state === 'send-usb1' && this.sb1Bits >= SB1_DETECT_BITS) {
+    if ((this.state === 'send-usb1' || this.state === 'bell-answer-tone') && this.sb1Bits >= SB1_DETECT_BITS) {
       this.demod.adapt = 'train';
       this.enter('send-sb1'); // a V.22 caller: §6.3.1.2.2 b)
     }
@@ -416,6 +485,6 @@ export class V22bisDataPump implements DataPump {
   private enter(state: V22bisState): void {
     this.state = state;
     this.clock = 0;
-    if (state === 'send-usb1' || state === 'await-usb1') this.sb1Bits = 0;
+    if (state === 'send-usb1' || state === 'await-usb1' || state === 'bell-answer-tone') this.sb1Bits = 0;
   }
 }

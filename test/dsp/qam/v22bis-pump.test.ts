@@ -153,3 +153,15 @@ test('16 dB SNR with 7 Hz offset, five more calls: 2400 and exact bytes; at 12 d
     t.is(r.rate, 2400, `12 dB call ${i}`);
   }
 });
+
+test('Bell 212A: a Bell answerer (2225 Hz answer tone, no S1) and a V.22bis caller connect at 1200, the caller choosing Bell from the tone', (t) => {
+  const callerStates = new Set<string>();
+  const r = call({ line: { snrDb: 20, frequencyOffsetHz: 7 }, answerer: { bell: true }, during: (_f, c) => callerStates.add(c.state) });
+  t.is(r.answerer.state, 'connected');
+  t.is(r.caller.connectRate, 1200);
+  t.is(r.answerer.connectRate, 1200);
+  t.false(callerStates.has('send-s1'), 'no S1 towards a Bell modem');
+  t.true(r.connectSeconds.caller < 3);
+  t.deepEqual(r.callerGot, r.sent);
+  t.deepEqual(r.answererGot, r.sent);
+});
