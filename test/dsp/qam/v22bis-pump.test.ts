@@ -20,6 +20,7 @@ interface CallResult {
 
 /** Two pumps joined frame by frame through a line model each way; `bytes` each way once both are connected. */
 function call(o: {
+  dropout?: { fromFrame: number; frames: number };
   line?: LineModelOptions;
   caller?: V22bisPumpOptions;
   answerer?: V22bisPumpOptions;
@@ -45,6 +46,7 @@ function call(o: {
     caller.process(cRx, cTx);
     answerer.process(aRx, aTx);
     aRx.set(cTx);
+    if (o.dropout && f >= o.dropout.fromFrame && f < o.dropout.fromFrame + o.dropout.frames) aRx.fill(0);
     ab.process(aRx, FRAME_SAMPLES);
     cRx.set(aTx);
     ba.process(cRx, FRAME_SAMPLES);
@@ -164,4 +166,27 @@ test('Bell 212A: a Bell answerer (2225 Hz answer tone, no S1) and a V.22bis call
   t.true(r.connectSeconds.caller < 3);
   t.deepEqual(r.callerGot, r.sent);
   t.deepEqual(r.answererGot, r.sent);
+});
+
+test('loss of signal: a 300 ms dropout loses only the characters under it; one longer than S10 (1.4 s) ends the call', (t) => {
+  for (const [dropMs, expectState] of [
+    [300, 'connected'],
+    [2000, 'carrier-lost'],
+  ] as const) {
+    const r = call({
+      line: { snrDb: 25 },
+      bytes: 2400,
+      seconds: 30,
+      // The caller's signal towards the answerer vanishes at 8 s (frames 400 on): cut it in the answerer's input.
+      during: () => {},
+      dropout: { fromFrame: 400, frames: dropMs / 20 },
+    });
+    t.is(r.answerer.state, expectState, `${dropMs} ms`);
+    if (expectState === 'connected') {
+      // At 240 characters/s a 300 ms gap takes about 72, plus what the squelch holds back around it.
+      t.true(r.answererGot.length > r.sent.length - 110 && r.answererGot.length < r.sent.length, `${r.answererGot.length}`);
+      t.deepEqual(r.answererGot.subarray(-1000), r.sent.subarray(-1000));
+      t.is(r.answerer.retrains, 0);
+    }
+  }
 });
