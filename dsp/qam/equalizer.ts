@@ -48,13 +48,17 @@ export class FseEqualizer {
   filter(): void {
     const n = this.taps;
     const p = this.pos;
+    const xRe = this.xRe;
+    const xIm = this.xIm;
+    const cRe = this.cRe;
+    const cIm = this.cIm;
     let ar = 0;
     let ai = 0;
     for (let k = 0; k < n; k++) {
-      const xr = this.xRe[p + k];
-      const xi = this.xIm[p + k];
-      const cr = this.cRe[k] >> 14;
-      const ci = this.cIm[k] >> 14;
+      const xr = xRe[p + k];
+      const xi = xIm[p + k];
+      const cr = cRe[k] >> 14;
+      const ci = cIm[k] >> 14;
       ar += Math.imul(xr, cr) - Math.imul(xi, ci);
       ai += Math.imul(xr, ci) + Math.imul(xi, cr);
     }
@@ -73,15 +77,19 @@ export class FseEqualizer {
     const n = this.taps;
     const p = this.pos;
     const round = muShift > 0 ? 1 << (muShift - 1) : 0;
+    const xRe = this.xRe;
+    const xIm = this.xIm;
+    const cRe = this.cRe;
+    const cIm = this.cIm;
     for (let k = 0; k < n; k++) {
-      const xr = this.xRe[p + k];
-      const xi = this.xIm[p + k];
-      let cr = this.cRe[k] + ((Math.imul(eRe, xr) + Math.imul(eIm, xi) + round) >> muShift);
-      let ci = this.cIm[k] + ((Math.imul(eIm, xr) - Math.imul(eRe, xi) + round) >> muShift);
+      const xr = xRe[p + k];
+      const xi = xIm[p + k];
+      let cr = cRe[k] + ((Math.imul(eRe, xr) + Math.imul(eIm, xi) + round) >> muShift);
+      let ci = cIm[k] + ((Math.imul(eIm, xr) - Math.imul(eRe, xi) + round) >> muShift);
       cr = cr > TAP_LIMIT_Q28 ? TAP_LIMIT_Q28 : cr < -TAP_LIMIT_Q28 ? -TAP_LIMIT_Q28 : cr;
       ci = ci > TAP_LIMIT_Q28 ? TAP_LIMIT_Q28 : ci < -TAP_LIMIT_Q28 ? -TAP_LIMIT_Q28 : ci;
-      this.cRe[k] = cr;
-      this.cIm[k] = ci;
+      cRe[k] = cr;
+      cIm[k] = ci;
     }
   }
 
