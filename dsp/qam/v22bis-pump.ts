@@ -122,6 +122,10 @@ const S1111_SYMBOLS = sym(200);
 /** §6.3.1.2: scrambled binary 1 recognised after 270 ± 40 ms; data 765 ± 10 ms later. */
 const SB1_DETECT_BITS = Math.round(0.27 * 1200);
 const V22_DATA_AFTER = sym(765);
+/** Delay of the equaliser's output behind its newest input: centre tap 9 of 16 half-symbol taps. */
+const EQUALISER_DELAY_SYMBOLS = 3;
+/** Bits of an 8N1 character: start, 8 data, stop (the pump's framer format). */
+const CHAR_BITS = 10;
 /** Equaliser MSE (dB re the mean point power) above which the data are taken to be lost: retrain. */
 const RETRAIN_MSE_DB = -10;
 
@@ -170,6 +174,8 @@ export class V22bisDataPump implements DataPump {
   private circuit112At = -1; // tx symbol count when the far S1 ended (or ours did, answering): the rate clock
   private totalSymbols = 0;
   private rxData = false;
+  private retrainWanted = false;
+  private charBitsLeft = 0; // bits of the transmitted character still to come
   private trainedOnS1 = false;
   private trainAge = 0;
   private onesRun = 0;
@@ -177,6 +183,8 @@ export class V22bisDataPump implements DataPump {
   private usb1Heard = false;
   private readonly pending = new Uint8Array(64); // characters of the last frames, not yet committed to rx
   private readonly pendingFrame = new Int32Array(64);
+  private readonly pendingSymbol = new Int32Array(64); // received symbol count when each was decoded
+  private rxSymbols = 0;
   private pendingCount = 0;
   private wideSymbols = 0; // symbols off the 1200 bit/s points since decoding four bits a symbol
 
@@ -201,6 +209,7 @@ export class V22bisDataPump implements DataPump {
       putByte: (b) => {
         if (this.pendingCount === this.pending.length) this.commitPending(this.frames); // full: let the oldest go
         this.pending[this.pendingCount] = b;
+        this.pendingSymbol[this.pendingCount] = this.rxSymbols;
         this.pendingFrame[this.pendingCount++] = this.frames;
       },
     });
@@ -236,7 +245,7 @@ export class V22bisDataPump implements DataPump {
   /** V.22bis §6.3.1.3: ask for a retrain (only at 2400 bit/s, while connected). Returns false when not possible. */
   retrain(): boolean {
     if (this.state !== 'connected' || this.rate !== 2400) return false;
-    this.startRetrain(false);
+    this.retrainWanted = true; // begins at the next symbol boundary after the character on the line (nextSymbol)
     return true;
   }
 
@@ -281,6 +290,10 @@ export class V22bisDataPump implements DataPump {
     this.clock++;
     this.totalSymbols++;
     this.timedTransitions();
+    return this.nextSymbolOfState();
+  }
+
+  private nextSymbolOfState(): number {
     switch (this.state) {
       case 'send-usb1':
         return this.encoder.encode(3, V22_Q34); // unscrambled binary 1: dibit 11, +270° every symbol
@@ -291,6 +304,11 @@ export class V22bisDataPump implements DataPump {
       case 'send-sb1-2400':
         return this.encoder.encode(this.scrambledDibit(1), this.scrambledDibit(1));
       case 'connected':
+        if (this.retrainWanted && this.charBitsLeft === 0) {
+          this.retrainWanted = false;
+          this.startRetrain(false);
+          return this.nextSymbolOfState();
+        }
         if (this.rate === 1200) return this.encoder.encode(this.scrambledDibit(-1), V22_Q34);
         return this.encoder.encode(this.scrambledDibit(-1), this.scrambledDibit(-1));
       default:
@@ -298,12 +316,27 @@ export class V22bisDataPump implements DataPump {
     }
   }
 
-  /** Two scrambled bits, first in the high bit: binary ones (`fill` = 1) or data from the framer (`fill` = −1). */
+  /** Two scrambled bits, first in the high bit: binary ones (`fill` = 1) or data (`fill` = −1). */
   private scrambledDibit(fill: number): number {
-    const src = this.syncData ?? this.tx;
-    const a = this.scrambler.scramble(fill < 0 ? src.nextBit() : fill);
-    const b = this.scrambler.scramble(fill < 0 ? src.nextBit() : fill);
+    const a = this.scrambler.scramble(fill < 0 ? this.dataBit() : fill);
+    const b = this.scrambler.scramble(fill < 0 ? this.dataBit() : fill);
     return (a << 1) | b;
+  }
+
+  /**
+   * The next data bit. Async characters are followed (start bit, then 9 more for 8N1) so that a retrain waits for
+   * the character on the line to end; meanwhile, and after it, mark fills the symbol.
+   */
+  private dataBit(): number {
+    if (this.syncData) return this.syncData.nextBit();
+    if (this.charBitsLeft > 0) {
+      this.charBitsLeft--;
+      return this.tx.nextBit();
+    }
+    if (this.retrainWanted) return 1;
+    const bit = this.tx.nextBit();
+    if (bit === 0) this.charBitsLeft = CHAR_BITS - 1;
+    return bit;
   }
 
   /** Transitions that depend on how long we have been sending something. */
@@ -341,13 +374,21 @@ export class V22bisDataPump implements DataPump {
 
   /** `s`: the coherent decision (dibit << 2 | Q3Q4); `dibit`: the differentially detected dibit, for the patterns. */
   private receiveSymbol(s: number, diff: number, diffMid: number): void {
+    this.rxSymbols++;
     this.usb1Run = diff === 3 || diff === 0 ? (diff === this.prevDibit || this.usb1Run === 0 ? this.usb1Run + 1 : 1) : 0;
     this.prevDibit = diff;
     // S1 through whichever of the two half-symbol phases sees it (the timing loop may not have found it yet).
     const a = this.s1a.step(diff);
     const b = this.s1b.step(diffMid);
-    if (this.maxRate === 2400 && (this.s1a.run >= S1_DETECT || this.s1b.run >= S1_DETECT)) this.s1Seen = true;
-    else if (this.s1Seen && !a && !b) this.farS1Ended();
+    if (this.maxRate === 2400 && (this.s1a.run >= S1_DETECT || this.s1b.run >= S1_DETECT)) {
+      // A retrain coming (V.22bis §6.3.1.3): what the S1 made of the data so far is not data; stop taking more.
+      if (!this.s1Seen && this.state === 'connected') {
+        // The pattern detectors see the raw samples; the data come through the equaliser, 3 symbols later.
+        this.dropPendingFrom(this.rxSymbols - Math.max(this.s1a.run, this.s1b.run) + EQUALISER_DELAY_SYMBOLS + 1);
+        this.rxData = false;
+      }
+      this.s1Seen = true;
+    } else if (this.s1Seen && !a && !b) this.farS1Ended();
     this.bit(s >> 3);
     this.bit((s >> 2) & 1);
     if (this.rxWide) {
@@ -434,12 +475,23 @@ export class V22bisDataPump implements DataPump {
     if (k === 0) return;
     this.pending.copyWithin(0, k, this.pendingCount);
     this.pendingFrame.copyWithin(0, k, this.pendingCount);
+    this.pendingSymbol.copyWithin(0, k, this.pendingCount);
     this.pendingCount -= k;
+  }
+
+  /** Forget the pending characters decoded at or after received symbol `from`. */
+  private dropPendingFrom(from: number): void {
+    while (this.pendingCount > 0 && this.pendingSymbol[this.pendingCount - 1] >= from) this.pendingCount--;
   }
 
   /** Retrain: S1, scrambled ones, and the rate clock from the end of the far S1 (now, when `responding`). */
   private startRetrain(responding: boolean): void {
     this.retrains++;
+    // A character cut by a retrain the far end asked for is dropped whole, so the next one starts clean.
+    while (this.charBitsLeft > 0 && !this.syncData) {
+      this.tx.nextBit();
+      this.charBitsLeft--;
+    }
     this.pendingCount = 0; // characters made of the S1 that called for this
     this.sb1At = -1;
     this.trainedOnS1 = true;
@@ -478,7 +530,7 @@ export class V22bisDataPump implements DataPump {
     this.badMseFrames = this.demod.carrier && this.demod.mseDb > RETRAIN_MSE_DB ? this.badMseFrames + 1 : 0;
     if (this.badMseFrames >= 50 && this.rate === 2400) {
       this.badMseFrames = 0;
-      this.startRetrain(false);
+      this.retrainWanted = true;
     }
   }
 

@@ -2,8 +2,8 @@
  * Bit error rate against SNR for V.22 (1200 bit/s, four-phase DPSK) and V.22bis (2400 bit/s, 16-QAM), Dialtone and
  * spandsp 0.0.6 side by side, each beside theory.
  *
- * SNR: the transmitter's nominal level against white Gaussian noise over 0–4000 Hz (dsp/channel/awgn.ts), Dialtone at
- * −10 dBm0, spandsp at its own −14 dBm0. Bits: the ITU-T O.150 2^15−1 PRBS through each modem's scrambler, counted
+ * SNR: the transmitter's level against white Gaussian noise over 0–4000 Hz (dsp/channel/awgn.ts), Dialtone at
+ * −10 dBm0, spandsp at the level it measurably sends (about −12.5 dBm0; it asks for −14, see measureSpandspLevel). Bits: the ITU-T O.150 2^15−1 PRBS through each modem's scrambler, counted
  * after the descrambler by the same self-synchronising checker (test/bench/fsk-ber.ts, spandsp-modem.c).
  * Dialtone: back to back (test/dsp/qam/link.ts: 1 s of scrambled ones at 1200 bit/s, 0.5 s at 2400, then data), the
  * receiver following the handshake's schedule. spandsp: a full call between two spandsp peers (its own V.22bis
@@ -20,6 +20,7 @@
  * bytes exactly, and the slowest CONNECT.
  */
 import { Awgn } from '../../../dsp/channel/awgn.ts';
+import { meanSquareToDbm0 } from '../../../dsp/q15.ts';
 import { parseQamReport, runLockstep, spandspQamPeer } from '../../interop/spandsp.ts';
 import { BandLimit } from '../../../dsp/channel/band-limit.ts';
 import { FrequencyOffset } from '../../../dsp/channel/frequency-offset.ts';
@@ -58,11 +59,32 @@ export function theoryBerV22bis(snrDb: number): number {
   return (2 * p - p * p) / 4; // 1 − (1 − p)², without the cancellation
 }
 
-const SPANDSP_LEVEL_DBM0 = -14;
+/**
+ * spandsp's V.22bis transmit level as it comes out: v22bis_init asks for −14 dBm0, but its gain constant gives about
+ * −12.5 dBm0 of data signal. Measured once per run on a noiseless call (6–8 s: the data phase), so that the noise is
+ * set against the level actually sent, as for Dialtone.
+ */
+async function measureSpandspLevel(modem: 'v22' | 'v22bis'): Promise<number> {
+  let frame = 0;
+  let sumSq = 0;
+  let samples = 0;
+  await runLockstep(
+    spandspQamPeer({ modem, role: 'caller', prbs: 8000, maxSeconds: 12 }),
+    spandspQamPeer({ modem, role: 'answerer', prbs: 8000, maxSeconds: 12 }),
+    {
+      maxLineSeconds: 12,
+      aToB: (f) => {
+        if (++frame > 300 && frame <= 400) for (let i = 0; i < f.length; i++) sumSq += f[i] * f[i];
+        if (frame > 300 && frame <= 400) samples += f.length;
+      },
+    },
+  );
+  return Math.round(meanSquareToDbm0(sumSq / samples) * 100) / 100;
+}
 
-async function spandspPairBer(modem: 'v22' | 'v22bis', snrDb: number, bits: number, seed: number): Promise<BenchRow> {
-  const awgnA = new Awgn({ snrDb, signalDbm0: SPANDSP_LEVEL_DBM0, seed });
-  const awgnB = new Awgn({ snrDb, signalDbm0: SPANDSP_LEVEL_DBM0, seed: seed + 1000 });
+async function spandspPairBer(modem: 'v22' | 'v22bis', snrDb: number, bits: number, seed: number, level: number): Promise<BenchRow> {
+  const awgnA = new Awgn({ snrDb, signalDbm0: level, seed });
+  const awgnB = new Awgn({ snrDb, signalDbm0: level, seed: seed + 1000 });
   const rate = modem === 'v22' ? 1200 : 2400;
   const seconds = 12 + (bits / rate) * 1.2;
   const r = await runLockstep(
@@ -79,7 +101,7 @@ async function spandspPairBer(modem: 'v22' | 'v22bis', snrDb: number, bits: numb
     modulation: modem,
     implementation: 'spandsp',
     snr_db: snrDb,
-    signal_dbm0: SPANDSP_LEVEL_DBM0,
+    signal_dbm0: level,
     connected: rep.rate === rate,
     bits: ber?.bits ?? 0,
     errors: ber?.errors ?? 0,
@@ -98,6 +120,7 @@ const qamBer: BenchCase = async ({ quick }) => {
     { modulation: 'v22bis' as const, rate: 2400 as const, snrs: [10, 12, 14, 16, 18, 20, 24, 28], theory: theoryBerV22bis, offsets: [0, 7] },
   ];
   for (const p of plan) {
+    const level = await measureSpandspLevel(p.modulation);
     for (const snr of p.snrs) {
       const theory = { theory_ber: p.theory(snr), theory_ber_descrambled: Math.min(0.5, 3 * p.theory(snr)) };
       for (const offset of p.offsets) {
@@ -119,7 +142,7 @@ const qamBer: BenchCase = async ({ quick }) => {
           ...theory,
         });
       }
-      rows.push({ ...(await spandspPairBer(p.modulation, snr, spandspBits, 1 + snr)), offset_hz: 0, ...theory });
+      rows.push({ ...(await spandspPairBer(p.modulation, snr, spandspBits, 1 + snr, level)), offset_hz: 0, ...theory });
     }
   }
   rows.push(...connectTable(quick ? 5 : 20));
