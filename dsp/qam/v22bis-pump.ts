@@ -1,12 +1,12 @@
 import { FRAME_SAMPLES } from '../q15.ts';
 import type { DataPump, PumpRole } from '../pump.ts';
 import { V22Descrambler, V22Scrambler } from '../scrambler.ts';
-import { Goertzel, MeanSquare } from '../filters/goertzel.ts';
-import { AnswerToneGenerator, BELL_ANSWER_HZ } from '../tones/answer-tone.ts';
+import { AnswerToneGenerator } from '../tones/answer-tone.ts';
 import { AsyncBitDeframer } from '../uart/async-bits.ts';
 import { AsyncFramer } from '../uart/async-framer.ts';
 import { ByteRing } from '../uart/byte-ring.ts';
 import { SILENT, V22bisEncoder, V22_Q34 } from './v22-constellation.ts';
+import { BellToneDetector, S1Detector } from './v22bis-detectors.ts';
 import { V22Demodulator } from './v22-demodulator.ts';
 import { HIGH_CHANNEL_HZ, LOW_CHANNEL_HZ, V22Modulator, type GuardTone } from './v22-modulator.ts';
 
@@ -51,58 +51,6 @@ export interface V22bisPumpOptions {
    * when it hears 2225 Hz.
    */
   bell?: boolean;
-}
-
-/**
- * The Bell 212A answer tone, 2225 Hz, told apart from V.22 unscrambled ones (which sit at 2250 Hz, 2400 − 150) by
- * two Goertzel bins 25 Hz apart over 40 ms blocks (orthogonal at that length): present after four blocks (160 ms,
- * V.22bis §6.3.1.2's 155 ms) in which 2225 Hz holds most of the power and four times the 2250 Hz bin.
- */
-class BellToneDetector {
-  private readonly block = new Int16Array(320);
-  private fill = 0;
-  private readonly bellBin = new Goertzel(BELL_ANSWER_HZ, 320);
-  private readonly onesBin = new Goertzel(2250, 320);
-  private readonly meanSquare = new MeanSquare(320);
-  private blocks = 0;
-  private usb1Blocks = 0;
-  present = false;
-  /** The last two blocks looked like unscrambled ones (2250 Hz) rather than the Bell tone. */
-  usb1 = false;
-
-  /** One 160-sample frame; returns true once the tone has held for 160 ms. */
-  process(frame: Int16Array): boolean {
-    this.block.set(frame.subarray(0, FRAME_SAMPLES), this.fill);
-    this.fill += FRAME_SAMPLES;
-    if (this.fill < this.block.length) return this.present;
-    this.fill = 0;
-    const pb = this.bellBin.process(this.block);
-    const pu = this.onesBin.process(this.block);
-    const ms = this.meanSquare.process(this.block);
-    // Powers in Int16² units (a sine of peak A gives A²/2 in both): the tone holds over half of the block's power,
-    // and twice the other bin's (a ±7 Hz carrier offset still leaves a factor of 6).
-    const tone = pb > 0 && pb > 2 * pu && 2 * pb > ms;
-    const ones = pu > 0 && pu > 2 * pb && 2 * pu > ms;
-    this.blocks = tone ? this.blocks + 1 : 0;
-    this.usb1Blocks = ones ? this.usb1Blocks + 1 : 0;
-    this.present = this.blocks >= 4;
-    this.usb1 = this.usb1Blocks >= 2;
-    return this.present;
-  }
-}
-
-/** Counts a run of the S1 pattern (dibits 00 and 11 in turn) in a stream of differentially detected dibits. */
-class S1Detector {
-  run = 0;
-  private prev = -1;
-
-  /** Returns whether this dibit continues the pattern. */
-  step(d: number): boolean {
-    const alternating = (d === 0 && this.prev === 3) || (d === 3 && this.prev === 0);
-    this.run = alternating ? this.run + 1 : d === 0 || d === 3 ? 1 : 0;
-    this.prev = d;
-    return alternating;
-  }
 }
 
 const SYMBOLS_PER_MS = 0.6;
