@@ -19,6 +19,7 @@ export class AsyncDeframer {
   private countdown = 0; // Q16 samples until the next sampling point
   private bitIndex = 0;
   private prev = 1;
+  private trained = false; // the clock has been phased on a start bit since the last reset
   private word = 0;
   private readonly spbQ16: number;
   private spb: number; // Q16 samples per bit as tracked: the far transmitter's rate may be a few per cent off
@@ -97,8 +98,9 @@ export class AsyncDeframer {
     const err = this.countdown - half;
     if (this.state === State.Armed && d === 0) {
       // A start bit: close to the running clock, split the difference; far from it, take the edge as it is.
-      if (err > spb >> 2 || err < -(spb >> 2)) this.countdown = half;
+      if (!this.trained || err > spb >> 2 || err < -(spb >> 2)) this.countdown = half;
       else this.countdown -= err >> 1;
+      this.trained = true;
       return;
     }
     // Inside a character pull harder: a transmitter keyed by a UART need not run exactly at the nominal rate.
@@ -145,7 +147,10 @@ export class AsyncDeframer {
     this.state = State.Hunt; // wait for mark before the next start bit
   }
 
+  /** Carrier lost: forget the character in progress and the far end's clock. */
   reset(): void {
+    this.trained = false;
+    this.spb = this.spbQ16;
     this.state = State.Hunt;
     this.zeroChars = 0;
     this.inBreak = false;

@@ -43,7 +43,7 @@ const PEER_TONE_S: Record<SpandspFamily, number> = { v21: 3.3, bell103: 2.0, v23
  * and STRAY_LIMIT to 0. Every other pair is byte-exact at 30 dB.
  */
 const STRAY_LIMIT = 8;
-const SNR_DB: Record<SpandspFamily, number> = { v21: 30, bell103: 30, v23: 30, bell202: 40 };
+const SNR_DB: Record<SpandspFamily, number> = { v21: 30, bell103: 30, v23: 30, bell202: 30 };
 const receives1200 = (m: SpandspFamily, role: 'caller' | 'answerer'): boolean => m === 'bell202' || (m === 'v23' && role === 'caller');
 const BELL202_PRIME = Buffer.alloc(24, 0xff);
 const NO_CARRIER = Buffer.from('\r\nNO CARRIER\r\n', 'latin1');

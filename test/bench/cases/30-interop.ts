@@ -89,6 +89,7 @@ export async function runCall(m: SpandspFamily, role: Role, snrDb: number, size:
     const lead = recv.length - fromDialtone.length;
     if (lead >= 0 && lead <= PRIME.length && recv.subarray(0, lead).every((x) => x === 0xff)) recv = recv.subarray(lead);
   }
+  if (process.env.INTEROP_DUMP) writeFileSync(process.env.INTEROP_DUMP, Buffer.from(got));
   if (process.env.INTEROP_DEBUG) process.stderr.write(`${m} ${role} ${snrDb} dB: Dialtone got ${got.length}/${expected} (${byteErrors(Buffer.from(got), fromPeer)} errors, payload at ${Buffer.from(got).indexOf(fromPeer)}), peer got ${recv.length}/${sent} (${byteErrors(recv, fromDialtone)} errors), state ${pump.state}\n`);
   return { bytes: sent + expected, errors: byteErrors(Buffer.from(got), fromPeer) + byteErrors(recv, fromDialtone) };
 }
