@@ -6,10 +6,10 @@ import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
-import type { FskModulation } from '../dsp/fsk/specs.ts';
+import type { Modulation } from '../dsp/pump-factory.ts';
 
 export type NumberRoute =
-  | { kind: 'modem'; modulation: FskModulation; host: 'echo' }
+  | { kind: 'modem'; modulation: Modulation; host: 'echo' }
   | { kind: 'busy' }
   | { kind: 'no-answer' }
   | { kind: 'program'; command: string; answerAfterRings?: number };
@@ -41,7 +41,7 @@ export interface MqttConfig {
 export interface DialtoneConfig {
   /** id is resolved: the configured one, or the host name made topic-safe. */
   device: { id: string; name: string };
-  modem: { txLevelDbm0: number; answerToneMs: number; modulation: FskModulation };
+  modem: { txLevelDbm0: number; answerToneMs: number; modulation: Modulation };
   serial: { backend: 'pty' | 'serialport'; link: string; device?: string | null; baudRate?: number };
   leds: { backend: 'terminal' | 'none' | 'gpio'; pins?: Partial<Record<LedName, number>> };
   clock: 'realtime' | 'fast';

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { FskDataPump } from '../dsp/fsk/fsk-pump.ts';
-import { DEFAULT_TIMINGS } from '../dsp/fsk/fsk-pump.ts';
-import { FSK_MODES } from '../dsp/fsk/specs.ts';
-import type { FskModulation } from '../dsp/fsk/specs.ts';
+import { createDataPump } from '../dsp/pump-factory.ts';
+import type { Modulation } from '../dsp/pump-factory.ts';
+import type { DataPump } from '../dsp/pump.ts';
 import { FRAME_SAMPLES } from '../dsp/q15.ts';
 import type { LedPanel, LedState } from '../hal/leds/led-panel.ts';
 import { allOff } from '../hal/leds/led-panel.ts';
@@ -29,7 +29,7 @@ export type ModemState = 'command' | 'dialing' | 'ringing' | 'handshake' | 'onli
 export interface CallRecord {
   direction: 'outgoing' | 'incoming';
   number: string;
-  modulation: FskModulation;
+  modulation: Modulation;
   rate: number | null;
   startedAt: number; // wall clock, ms
   durationMs: number; // line time from off hook to on hook
@@ -53,14 +53,14 @@ export interface ModemOptions {
   leds?: LedPanel;
   clock: FrameClock;
   log: (line: string) => void;
-  modulation?: FskModulation;
+  modulation?: Modulation;
   txLevelDbm0?: number;
   /** Where stored profiles and numbers live (&W, &Y, &Z); null keeps them in memory. Default `state`. */
   stateDir?: string | null;
 }
 
 /** V.250 +MS carrier names of the modulations offered (B202: Bell 202, not in V.250's list). */
-const CARRIERS: Record<string, FskModulation> = { V21: 'v21', B103: 'bell103', V23C: 'v23', B202: 'bell202' };
+const CARRIERS: Record<string, Modulation> = { V21: 'v21', B103: 'bell103', V23C: 'v23', B202: 'bell202', V22: 'v22', B212: 'bell212a', V22B: 'v22bis' };
 const RING_CYCLE_MS = 6000; // US cadence: 2 s ring, 4 s silence
 const RING_ON_MS = 2000;
 
@@ -78,7 +78,7 @@ export class Modem implements AtHost {
   private readonly policy: ControlPolicy;
   private readonly escape: GuardTimeEscape;
   private leg: CallLeg | null = null;
-  private pump: FskDataPump | null = null;
+  private pump: DataPump | null = null;
   private incoming: IncomingCall | null = null;
   private dialToken: object | null = null; // the call being placed (pauses before the line is seized)
   private heldDigits = ''; // dialled with `;`: the line stays off hook for more digits
@@ -93,7 +93,7 @@ export class Modem implements AtHost {
   private breaks = 0;
   stats = { bytesToLine: 0, bytesFromLine: 0, calls: 0 };
   lastCall: CallStatistics | null = null;
-  modulation: FskModulation;
+  modulation: Modulation;
 
   constructor(private readonly o: ModemOptions) {
     this.modulation = o.modulation ?? 'v21';
@@ -164,9 +164,10 @@ export class Modem implements AtHost {
 
   /** A break from the DTE goes to the line as space for as long (FSK carries it; V.14 would not). */
   private breakFromDte(ms: number): void {
-    if (this.state !== 'online' || !this.pump) return;
-    const baud = (this.pump.role === 'caller' ? this.pump.mode.caller : this.pump.mode.answerer).baud;
-    this.pump.tx.sendBreak(Math.max(20, Math.round((ms * baud) / 1000)));
+    const pump = this.pump;
+    if (this.state !== 'online' || !(pump instanceof FskDataPump)) return; // the QAM pumps carry no break yet
+    const baud = (pump.role === 'caller' ? pump.mode.caller : pump.mode.answerer).baud;
+    pump.tx.sendBreak(Math.max(20, Math.round((ms * baud) / 1000)));
     this.breaks++;
   }
 
@@ -286,9 +287,8 @@ export class Modem implements AtHost {
     return this.carrierName;
   }
 
-  private newPump(role: 'caller' | 'answerer'): FskDataPump {
-    const mode = FSK_MODES[this.modulation];
-    return new FskDataPump(mode, role, { ...DEFAULT_TIMINGS, txLevelDbm0: this.o.txLevelDbm0 ?? -10, carrierDetectMs: this.at.s.get(9) * 100, carrierLossMs: this.at.s.get(10) * 100 });
+  private newPump(role: 'caller' | 'answerer'): DataPump {
+    return createDataPump(this.modulation, role, { txLevelDbm0: this.o.txLevelDbm0 ?? -10, carrierDetectMs: this.at.s.get(9) * 100, carrierLossMs: this.at.s.get(10) * 100 });
   }
 
   // ---- the line ----
@@ -371,7 +371,7 @@ export class Modem implements AtHost {
     }
   }
 
-  private connected(pump: FskDataPump): void {
+  private connected(pump: DataPump): void {
     this.idleSinceMs = this.o.clock.lineMs;
     this.setState('online');
     this.at.result('CONNECT', pump.connectRate);
@@ -398,7 +398,7 @@ export class Modem implements AtHost {
   }
 
   /** Per frame in data mode: DTE bytes to the pump, received bytes to the DTE (held while in command mode). */
-  private moveData(pump: FskDataPump): void {
+  private moveData(pump: DataPump): void {
     const moved = this.flow.toLine(pump.tx.queue);
     this.stats.bytesToLine += moved;
     if (moved) this.activity.sd = 3;

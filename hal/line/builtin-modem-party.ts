@@ -1,19 +1,20 @@
-import { FskDataPump } from '../../dsp/fsk/fsk-pump.ts';
 import { DEFAULT_TIMINGS } from '../../dsp/fsk/fsk-pump.ts';
-import { FSK_MODES } from '../../dsp/fsk/specs.ts';
-import type { FskModulation } from '../../dsp/fsk/specs.ts';
+import { createDataPump } from '../../dsp/pump-factory.ts';
+import type { Modulation } from '../../dsp/pump-factory.ts';
+import type { DataPump } from '../../dsp/pump.ts';
 import type { FarParty } from './far-party.ts';
 
 const BANNER = '\r\nDialtone echo host: what you type comes back.\r\n';
 
 /** A built-in answering modem in front of an echo host: every character received is sent back. */
 export class EchoModemParty implements FarParty {
-  private readonly pump: FskDataPump;
+  private readonly pump: DataPump;
   private bannerSent = false;
   private gone = false;
 
-  constructor(modulation: FskModulation, answerToneMs = DEFAULT_TIMINGS.answerToneMs) {
-    this.pump = new FskDataPump(FSK_MODES[modulation], 'answerer', { ...DEFAULT_TIMINGS, answerToneMs });
+  constructor(modulation: Modulation, answerToneMs = DEFAULT_TIMINGS.answerToneMs) {
+    const { txLevelDbm0, carrierDetectMs, carrierLossMs } = DEFAULT_TIMINGS;
+    this.pump = createDataPump(modulation, 'answerer', { txLevelDbm0, carrierDetectMs, carrierLossMs, answerToneMs });
   }
 
   async frame(heard: Int16Array, said: Int16Array): Promise<boolean> {

@@ -1,0 +1,44 @@
+import { DEFAULT_TIMINGS, FskDataPump } from './fsk/fsk-pump.ts';
+import { FSK_MODES } from './fsk/specs.ts';
+import type { FskModulation } from './fsk/specs.ts';
+import type { DataPump, PumpRole } from './pump.ts';
+import { V22bisDataPump } from './qam/v22bis-pump.ts';
+
+/** Every modulation Dialtone offers, by the name configuration and telemetry use. */
+export type Modulation = FskModulation | 'v22' | 'bell212a' | 'v22bis';
+
+export const MODULATIONS: readonly Modulation[] = ['v21', 'bell103', 'v23', 'bell202', 'v22', 'bell212a', 'v22bis'];
+
+export interface PumpSettings {
+  txLevelDbm0: number;
+  /** Far carrier must hold this long before connecting (S9), FSK only. */
+  carrierDetectMs: number;
+  /** Carrier may vanish this long before the call drops (S10). */
+  carrierLossMs: number;
+  /** FSK answer tone length; undefined: V.25's 3.3 s. */
+  answerToneMs?: number;
+}
+
+/** A data pump of `modulation` for one end of a call. */
+export function createDataPump(modulation: Modulation, role: PumpRole, s: PumpSettings): DataPump {
+  switch (modulation) {
+    case 'v22':
+    case 'v22bis':
+    case 'bell212a':
+      return new V22bisDataPump(role, {
+        maxRate: modulation === 'v22bis' ? 2400 : 1200,
+        bell: modulation === 'bell212a' && role === 'answerer',
+        txLevelDbm0: s.txLevelDbm0,
+        carrierLossMs: s.carrierLossMs,
+        // Its own answer tone (3.0 s, inside V.25's 3.3 ± 0.7 s) keeps CONNECT within 5 s.
+      });
+    default:
+      return new FskDataPump(FSK_MODES[modulation], role, {
+        ...DEFAULT_TIMINGS,
+        txLevelDbm0: s.txLevelDbm0,
+        carrierDetectMs: s.carrierDetectMs,
+        carrierLossMs: s.carrierLossMs,
+        answerToneMs: s.answerToneMs ?? DEFAULT_TIMINGS.answerToneMs,
+      });
+  }
+}
