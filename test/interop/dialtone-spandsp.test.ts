@@ -1,7 +1,6 @@
 /**
  * Dialtone against an independent FSK modem: the daemon, driven through its PTY like a terminal, calls and is
- * called by spandsp's modem (test/interop/spandsp-modem.c) over the simulated line at 30 dB SNR (Bell 202: 40 dB,
- * see KNOWN ISSUE below), band limited,
+ * called by spandsp's modem (test/interop/spandsp-modem.c) over the simulated line at 30 dB SNR, band limited,
  * and 16 KiB of seeded random bytes go each way (V.23's 75 bit/s backward channel carries 512 bytes: 16 KiB would
  * take 36 minutes of line time). Each pair also checks the answer tone, the result codes, and that Dialtone says
  * NO CARRIER when the peer, done, drops its carrier and hangs up.
@@ -32,15 +31,11 @@ const CONNECT_RATE: Record<SpandspFamily, number> = { v21: 300, bell103: 300, v2
 /** The peer's answer tone (spandsp-modem.c): V.25 ANS 3.3 s; Bell 2225 Hz for 2 s. */
 const PEER_TONE_S: Record<SpandspFamily, number> = { v21: 3.3, bell103: 2.0, v23: 3.3, bell202: 2.0 };
 /**
- * KNOWN ISSUE (dsp/fsk carrier detect, being reworked): Dialtone's 1200 bit/s receivers (V.23 forward channel, so
- * Dialtone as V.23 caller; Bell 202) have a correlator about 1.1 kHz wide, and at 30 dB SNR the noise in it sits at
- * the carrier-on threshold. So in the gaps around the far carrier (V.25's 75 ms after ANS, the peer's drop at the
- * end) a noise character now and then reaches the DTE (V.23: 0 or 1 per call); for those pairs the payload must
- * arrive whole and unchanged, with at most STRAY_LIMIT stray bytes around it (logged). Worse, a Bell 202 modem
- * that hears noise as carrier never takes the line to send: at 30 dB with the demodulator of commit 96d23a5 the
- * call stalls (none of Dialtone's payload sent, 10^5 noise characters delivered). Bell 202 is therefore run at
- * 40 dB, as test/dsp/fsk/fsk-pump.test.ts does, until carrier detect tracks the noise floor; then set both to 30 dB
- * and STRAY_LIMIT to 0. Every other pair is byte-exact at 30 dB.
+ * KNOWN ISSUE: Dialtone as V.23 caller (its 1200 bit/s receiver, a correlator about 1.1 kHz wide) still lets a
+ * noise character through now and then at the far carrier's edges (0 or 1 per call, seen after the payload). Carrier
+ * detect now measures the noise floor in a guard band, which cured Bell 202 (byte-exact at 30 dB); for the V.23
+ * caller the payload must arrive whole and unchanged, with at most STRAY_LIMIT stray bytes around it (logged).
+ * Every other pair is byte-exact.
  */
 const STRAY_LIMIT = 8;
 const SNR_DB: Record<SpandspFamily, number> = { v21: 30, bell103: 30, v23: 30, bell202: 30 };
