@@ -64,8 +64,12 @@ export class FskDataPump {
   private heardToneMs = 0;
   private halfDuplexTxMs = 0; // Bell 202: how long we have held the line after our last character
   private leadInMs = 0;
+  // Decisions wait two frames: carrier detect can take that long to see a far carrier stop, and the noise after it
+  // must not become characters.
   private readonly delayed = new Uint8Array(FRAME_SAMPLES);
+  private readonly delayed2 = new Uint8Array(FRAME_SAMPLES);
   private prevCarrier = false;
+  private prevCarrier2 = false;
   private readonly toneIsCarrier: boolean; // Bell 103: the answer tone is the answer channel's mark
   private readonly sink: ByteSink;
   overruns = 0;
@@ -120,7 +124,6 @@ export class FskDataPump {
   process(rxAudio: Int16Array, txAudio: Int16Array): void {
     this.demod.process(rxAudio, FRAME_SAMPLES);
     // Received data is clamped to mark while the carrier is off (V.21 §5: circuit 104 clamped when 109 is off).
-    // Decisions are held back one frame so that the noise after a carrier stops is dropped with it.
     const carrier = this.demod.carrier;
     // Bell 103: the answer tone is our own mark, so the originate channel is heard from the start (a caller may take
     // the tone as our carrier and send at once).
@@ -129,9 +132,11 @@ export class FskDataPump {
     // our own echo and noise then), nor to the frame held back from then.
     const talking = this.mode.halfDuplex && this.halfDuplexTxMs > 0;
     const listening = !talking && (this.state === 'connected' || this.state === 'await-carrier' || hearsCaller);
-    if (listening && carrier && this.prevCarrier) this.deframer.process(this.delayed, FRAME_SAMPLES, this.sink);
+    if (listening && carrier && this.prevCarrier && this.prevCarrier2) this.deframer.process(this.delayed2, FRAME_SAMPLES, this.sink);
     else if (!carrier || talking) this.deframer.reset();
+    this.delayed2.set(this.delayed);
     this.delayed.set(this.demod.decisions.subarray(0, FRAME_SAMPLES));
+    this.prevCarrier2 = this.prevCarrier;
     this.prevCarrier = carrier && !talking;
     this.stateMs += FRAME_MS;
     this.carrierMs = this.demod.carrier ? this.carrierMs + FRAME_MS : 0;

@@ -31,15 +31,10 @@ const CONNECT_RATE: Record<SpandspFamily, number> = { v21: 300, bell103: 300, v2
 /** The peer's answer tone (spandsp-modem.c): V.25 ANS 3.3 s; Bell 2225 Hz for 2 s. */
 const PEER_TONE_S: Record<SpandspFamily, number> = { v21: 3.3, bell103: 2.0, v23: 3.3, bell202: 2.0 };
 /**
- * KNOWN ISSUE: Dialtone as V.23 caller (its 1200 bit/s receiver, a correlator about 1.1 kHz wide) still lets a
- * noise character through now and then at the far carrier's edges (0 or 1 per call, seen after the payload). Carrier
- * detect now measures the noise floor in a guard band, which cured Bell 202 (byte-exact at 30 dB); for the V.23
- * caller the payload must arrive whole and unchanged, with at most STRAY_LIMIT stray bytes around it (logged).
- * Every other pair is byte-exact.
+ * Every pair must be byte-exact. (Dialtone's FSK receiver holds its decisions two frames, so that the noise after a
+ * far carrier stops is dropped with it, and carrier detect measures the noise floor in a guard band.)
  */
-const STRAY_LIMIT = 8;
 const SNR_DB: Record<SpandspFamily, number> = { v21: 30, bell103: 30, v23: 30, bell202: 30 };
-const receives1200 = (m: SpandspFamily, role: 'caller' | 'answerer'): boolean => m === 'bell202' || (m === 'v23' && role === 'caller');
 const BELL202_PRIME = Buffer.alloc(24, 0xff);
 const NO_CARRIER = Buffer.from('\r\nNO CARRIER\r\n', 'latin1');
 
@@ -93,13 +88,7 @@ for (const modulation of Object.keys(SIZES) as SpandspFamily[]) {
       const got = daemon.term.buffer.subarray(call.dataStart, end);
       const at = got.indexOf(fromPeer);
       if (at >= 0 && got.length !== fromPeer.length) t.log(`stray bytes: ${at} before the payload, ${got.length - fromPeer.length - at} after`);
-      if (receives1200(modulation, role)) {
-        // Known issue: see STRAY_LIMIT. The payload itself must arrive whole and unchanged.
-        t.true(at >= 0, `payload not received intact: ${got.length} bytes, expected ${expected}`);
-        t.true(got.length - fromPeer.length <= STRAY_LIMIT, `${got.length - fromPeer.length} stray bytes around the payload`);
-      } else {
-        t.true(got.equals(fromPeer), `Dialtone received ${got.length} bytes, expected ${expected}; payload at ${at}`);
-      }
+      t.true(got.equals(fromPeer), `Dialtone received ${got.length} bytes, expected ${expected}; payload at ${at}`);
 
       // What the peer got (and its own account of it).
       const log = call.peerLog();
