@@ -119,6 +119,7 @@ export class V22Demodulator {
   private aboveFrames = 0;
   /** The last frame's level was above the off threshold (no hold time: for squelching the data at once). */
   energy = false;
+  private signalPower = 0; // mean frame power while the carrier is on (slowly tracked)
   private belowFrames = 0;
   /** Received level, dBm0, of the last frame (reporting). */
   levelDbm0 = -Infinity;
@@ -365,15 +366,20 @@ export class V22Demodulator {
     this.levelDbm0 = meanSquareToDbm0(mean * this.powerToMs);
     this.power = 0;
     this.powerCount = 0;
-    this.energy = mean >= this.offPower;
+    // A far carrier that stops leaves only line noise, which at 30 dB SNR can still sit above −47.5 dBm0 in this
+    // band: the signal is also gone when the level falls 12 dB below what it was while the carrier was on.
+    if (this.carrier) this.signalPower += (mean - this.signalPower) / 8;
+    const floor = this.carrier ? Math.max(this.offPower, this.signalPower / 16) : this.offPower;
+    this.energy = mean >= floor;
     if (!this.carrier) {
       this.aboveFrames = mean >= this.onPower ? this.aboveFrames + 1 : 0;
       if (this.aboveFrames >= CARRIER_ON_FRAMES) {
         this.carrier = true;
+        this.signalPower = mean;
         this.belowFrames = 0;
       }
     } else {
-      this.belowFrames = mean < this.offPower ? this.belowFrames + 1 : 0;
+      this.belowFrames = mean < floor ? this.belowFrames + 1 : 0;
       if (this.belowFrames >= CARRIER_OFF_FRAMES) {
         this.carrier = false;
         this.aboveFrames = 0;
