@@ -58,6 +58,8 @@ export class FskDemodulator {
   private gI = 0; // guard-band correlation over the current block (products >> GUARD_SHIFT)
   private gQ = 0;
   private gCount = 0;
+  private blockIndex = 0;
+  private guardMeasurements = 0;
   private noiseFloor = -1; // smoothed guard-band power per sample, in the channel's units
 
   constructor(
@@ -101,10 +103,6 @@ export class FskDemodulator {
     let sIs = this.sIs;
     let sQs = this.sQs;
     let tick = this.phaseTick;
-    let pg = this.pg;
-    let gI = 0;
-    let gQ = 0;
-    const guardStep = this.guardStep;
     for (let i = 0; i < n; i++) {
       const x = rx[offset + i];
       const im = Math.imul(x, SINE_TABLE[((pm + 0x40000000) >>> 0) >>> 22]) >> PRODUCT_SHIFT;
@@ -113,9 +111,6 @@ export class FskDemodulator {
       const qs = Math.imul(x, SINE_TABLE[ps >>> 22]) >> PRODUCT_SHIFT;
       pm = (pm + this.markStep) >>> 0;
       ps = (ps + this.spaceStep) >>> 0;
-      gI += Math.imul(x, SINE_TABLE[((pg + 0x40000000) >>> 0) >>> 22]) >> GUARD_SHIFT;
-      gQ += Math.imul(x, SINE_TABLE[pg >>> 22]) >> GUARD_SHIFT;
-      pg = (pg + guardStep) >>> 0;
       const r = pos << 2;
       sIm += im - rings[r];
       sQm += qm - rings[r + 1];
@@ -155,10 +150,7 @@ export class FskDemodulator {
     this.sIs = sIs;
     this.sQs = sQs;
     this.phaseTick = tick;
-    this.pg = pg;
-    this.gI = gI;
-    this.gQ = gQ;
-    this.gCount = n;
+    this.measureGuard(rx, n, offset);
     this.updateCarrier();
   }
 
@@ -182,17 +174,41 @@ export class FskDemodulator {
     }
   }
 
+  /** The guard band's correlation over one block in four: the noise floor changes slowly, the cost stays small. */
+  private measureGuard(rx: Int16Array, n: number, offset: number): void {
+    this.gCount = 0;
+    if ((this.blockIndex++ & 3) !== 0) return;
+    let pg = this.pg;
+    let gI = 0;
+    let gQ = 0;
+    const step = this.guardStep;
+    for (let i = 0; i < n; i++) {
+      const x = rx[offset + i];
+      gI += Math.imul(x, SINE_TABLE[((pg + 0x40000000) >>> 0) >>> 22]) >> GUARD_SHIFT;
+      gQ += Math.imul(x, SINE_TABLE[pg >>> 22]) >> GUARD_SHIFT;
+      pg = (pg + step) >>> 0;
+    }
+    this.pg = pg;
+    this.gI = gI;
+    this.gQ = gQ;
+    this.gCount = n;
+  }
+
   /**
    * Once per block: in-channel energy per sample against the guard band's. White noise gives both the same
    * per-sample power (the stronger of two correlators about 1.5×); a carrier stands far above.
    */
   private channelToNoise(meanSnapshot: number): number {
-    if (this.gCount === 0) return Infinity;
     const channel = (meanSnapshot * 2 ** (2 * this.cdShift)) / this.window; // (sum >> PRODUCT_SHIFT)² per sample
     const scale = 2 ** (GUARD_SHIFT - PRODUCT_SHIFT);
-    // One block's bin is a two-degree-of-freedom estimate: average over about 8 blocks before trusting it.
-    const guard = ((this.gI * scale) ** 2 + (this.gQ * scale) ** 2) / this.gCount;
-    this.noiseFloor = this.noiseFloor < 0 ? guard : this.noiseFloor + (guard - this.noiseFloor) / 8;
+    // One block's bin is a two-degree-of-freedom estimate: average over about 8 measurements before trusting it.
+    if (this.gCount > 0) {
+      const guard = ((this.gI * scale) ** 2 + (this.gQ * scale) ** 2) / this.gCount;
+      // A running mean over the first eight, then a leaky one.
+      this.guardMeasurements = Math.min(this.guardMeasurements + 1, 8);
+      this.noiseFloor = this.noiseFloor < 0 ? guard : this.noiseFloor + (guard - this.noiseFloor) / this.guardMeasurements;
+    }
+    if (this.noiseFloor < 0) return Infinity;
     return this.noiseFloor === 0 ? Infinity : channel / this.noiseFloor;
   }
 
