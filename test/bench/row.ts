@@ -3,3 +3,9 @@ export type BenchRow = { kind: string; modulation: string } & Record<string, str
 
 /** A bench case: a module in test/bench/cases/ whose default export returns its rows. */
 export type BenchCase = (opts: { quick: boolean }) => Promise<BenchRow[]>;
+
+/** Median of a list of timings (one run is tens of ms of CPU, so single runs are noisy). */
+export function median(v: readonly number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}

@@ -3,6 +3,7 @@
  * lock-step programs frame by frame (with an optional channel model in each direction), and its BER and
  * throughput modes. See spandsp-modem.c for the command line and the call procedure it follows.
  */
+import { median } from '../bench/row.ts';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -281,6 +282,13 @@ export interface SpandspThroughput {
 export async function spandspThroughput(modem: SpandspFamily | SpandspQamModem, seconds: number): Promise<SpandspThroughput> {
   const { stdout } = await execFileAsync(buildSpandspModem(), ['--throughput', '--modem', modem, '--seconds', String(seconds)]);
   return JSON.parse(stdout) as SpandspThroughput;
+}
+
+/** spandsp's ×real-time figure for `modem`: the median of `runs` runs of `seconds` of line time. */
+export async function spandspMedianThroughput(modem: SpandspFamily | SpandspQamModem, seconds: number, runs: number): Promise<number> {
+  const x: number[] = [];
+  for (let i = 0; i < runs; i++) x.push((await spandspThroughput(modem, seconds)).x_realtime);
+  return median(x);
 }
 
 export interface SpandspBerResult {

@@ -26,8 +26,9 @@ import { AsyncDeframer } from '../../../dsp/uart/async-deframer.ts';
 import { AsyncFramer } from '../../../dsp/uart/async-framer.ts';
 import type { ByteSink } from '../../../dsp/uart/bit-source.ts';
 import { randomBytes } from '../../helpers/random.ts';
-import { spandspThroughput } from '../../interop/spandsp.ts';
+import { spandspMedianThroughput } from '../../interop/spandsp.ts';
 import type { BenchCase, BenchRow } from '../row.ts';
+import { median } from '../row.ts';
 
 type GcSource = 'global.gc' | 'v8-flag' | 'unavailable';
 
@@ -151,11 +152,6 @@ const WARM_UP_RUNS = 3;
 /** Each figure is the median of this many runs of `seconds` of line (one run is only tens of ms of CPU). */
 const RUNS = 5;
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
 function run(pair: Pair, seconds: number): { cpu: number; wall: number } {
   const frames = Math.round(seconds * FRAMES_PER_SECOND);
   const c0 = process.cpuUsage();
@@ -182,9 +178,7 @@ const fskThroughput: BenchCase = async ({ quick }) => {
     const cpu = median(times.map((t) => t.cpu));
     const wall = median(times.map((t) => t.wall));
     const x = seconds / cpu;
-    const ref = [];
-    for (let i = 0; i < RUNS; i++) ref.push((await spandspThroughput(modulation, seconds)).x_realtime);
-    const spandspX = median(ref);
+    const spandspX = await spandspMedianThroughput(modulation, seconds, RUNS);
     rows.push({
       kind: 'throughput',
       modulation,

@@ -11,8 +11,9 @@
 import { FRAME_SAMPLES } from '../../../dsp/q15.ts';
 import { V22bisDataPump } from '../../../dsp/qam/v22bis-pump.ts';
 import { randomBytes } from '../../helpers/random.ts';
-import { spandspThroughput } from '../../interop/spandsp.ts';
+import { spandspMedianThroughput } from '../../interop/spandsp.ts';
 import type { BenchCase, BenchRow } from '../row.ts';
+import { median } from '../row.ts';
 
 const RUNS = 3;
 const WARM_UP_RUNS = 2;
@@ -63,11 +64,6 @@ function makePair(maxRate: 1200 | 2400): Pair {
   };
 }
 
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
-
 function run(pair: Pair, seconds: number): number {
   const frames = Math.round(seconds * 50);
   const c0 = process.cpuUsage();
@@ -92,9 +88,7 @@ const qamThroughput: BenchCase = async ({ quick }) => {
     }
     const cpu = median(times);
     const x = seconds / cpu;
-    const ref: number[] = [];
-    for (let i = 0; i < RUNS; i++) ref.push((await spandspThroughput(modulation, seconds)).x_realtime);
-    const spandspX = median(ref);
+    const spandspX = await spandspMedianThroughput(modulation, seconds, RUNS);
     rows.push({
       kind: 'throughput',
       modulation,
