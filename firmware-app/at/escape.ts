@@ -5,14 +5,13 @@
 export class GuardTimeEscape {
   private lastByteAt = -Infinity;
   private count = 0;
-  private firstAt = 0;
 
   constructor(
     private readonly escapeChar: () => number,
     private readonly guardMs: () => number,
   ) {}
 
-  /** Feed DTE bytes in data mode. Returns true if a pending escape sequence is still possible. */
+  /** Feed DTE bytes in data mode. */
   feed(data: Uint8Array, now: number): void {
     const esc = this.escapeChar();
     const guard = this.guardMs();
@@ -20,7 +19,6 @@ export class GuardTimeEscape {
       if (esc > 127) {
         this.count = 0;
       } else if (b === esc && (this.count > 0 ? now - this.lastByteAt < guard : now - this.lastByteAt >= guard)) {
-        if (this.count === 0) this.firstAt = now;
         this.count = this.count < 3 ? this.count + 1 : 0;
       } else {
         this.count = 0;
@@ -47,6 +45,5 @@ export class GuardTimeEscape {
   reset(): void {
     this.count = 0;
     this.lastByteAt = -Infinity;
-    void this.firstAt;
   }
 }
