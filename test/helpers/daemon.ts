@@ -101,7 +101,12 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dir, { recursive: true, force: true });
+    // Programs the daemon started (a bridge, rz) may still be closing files here: retry, and never fail on cleanup.
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    } catch {
+      /* a temporary directory left behind is not a test failure */
+    }
   };
   try {
     await new Promise<void>((resolveReady, reject) => {
