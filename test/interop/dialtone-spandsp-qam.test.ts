@@ -82,6 +82,8 @@ for (const modulation of ['v22', 'v22bis'] as const) {
       t.true(got.length - SIZE <= STRAY_LIMIT, `${got.length - SIZE} stray bytes around the payload`);
 
       // What the peer got, and its own account of the call.
+      // The peer's last stderr line may still be on its way to the log.
+      for (let i = 0; i < 60 && !/spandsp-modem: exit/.test(call.peerLog()); i++) await new Promise((r) => setTimeout(r, 50));
       const log = call.peerLog();
       const recv = readFileSync(join(dir, 'peer.recv'));
       t.true(recv.equals(fromDialtone), `peer received ${recv.length} bytes, expected ${SIZE}; payload at ${recv.indexOf(fromDialtone)}`);

@@ -90,7 +90,8 @@ for (const modulation of Object.keys(SIZES) as SpandspFamily[]) {
       if (at >= 0 && got.length !== fromPeer.length) t.log(`stray bytes: ${at} before the payload, ${got.length - fromPeer.length - at} after`);
       t.true(got.equals(fromPeer), `Dialtone received ${got.length} bytes, expected ${expected}; payload at ${at}`);
 
-      // What the peer got (and its own account of it).
+      // What the peer got (and its own account of it): its last stderr line may still be on its way to the log.
+      for (let i = 0; i < 60 && !/spandsp-modem: exit/.test(call.peerLog()); i++) await new Promise((r) => setTimeout(r, 50));
       const log = call.peerLog();
       const recv = readFileSync(join(dir, 'peer.recv'));
       if (primed) {
