@@ -56,6 +56,8 @@ export interface Daemon {
   term: Terminal;
   /** The daemon's stderr (log lines, programs' stderr), the last 1 MB. */
   log(): string;
+  /** Wait until the log contains `text` (log lines can trail what the terminal shows); returns the log. */
+  waitForLog(text: string, timeoutMs: number): Promise<string>;
   /** Kill the daemon (SIGTERM, then SIGKILL), close the terminal, remove the directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -128,7 +130,15 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     await stop();
     throw err;
   }
-  return { dir, link, socket, configPath, term, log: () => log, stop };
+  const waitForLog = async (text: string, timeoutMs: number): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    while (!log.includes(text)) {
+      if (Date.now() > deadline) throw new Error(`log has no "${text}" after ${timeoutMs} ms:\n${log}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return log;
+  };
+  return { dir, link, socket, configPath, term, log: () => log, waitForLog, stop };
 }
 
 const CHUNK = 256;

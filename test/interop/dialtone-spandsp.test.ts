@@ -139,7 +139,7 @@ test('v21: Dialtone as caller says NO CARRIER when the peer drops its carrier (S
   t.teardown(call.stop);
   await waitForBytes(call.daemon, call.dataStart, payload, 60_000);
   await call.daemon.term.waitFor('NO CARRIER\r\n', 60_000);
-  const log = call.daemon.log();
+  const log = await call.daemon.waitForLog('modem: online → command', 10_000);
   const down = log.indexOf('modem: online → command');
   t.true(down > 0, log);
   // Had the peer's exit ended the call, the line would have reported "ended" first.
