@@ -35,6 +35,8 @@ export interface MqttConfig {
   lineIntervalMs: number;
   queueLimit: number;
   keepaliveS: number;
+  /** The embedded broker, started when enabled and url is null. */
+  broker: { listen: string; port: number };
 }
 
 /** The whole configuration, as config/schema.json describes it (keep the two in step). */
@@ -276,7 +278,6 @@ function semanticIssues(cfg: DialtoneConfig): SemanticIssue[] {
   }
   const m = cfg.mqtt;
   if (m.enabled) {
-    if (!m.url) out.push({ path: ['mqtt', 'url'], found: 'null', expected: 'a broker URL (mqtt.enabled is true)', cause: ['mqtt', 'enabled'] });
     if (m.passwordFile && !m.username) out.push({ path: ['mqtt', 'username'], found: 'null', expected: 'a user name to go with mqtt.passwordFile', cause: ['mqtt', 'passwordFile'] });
     mustExist(['mqtt', 'passwordFile'], m.passwordFile, 'an existing file holding the password');
     if (m.passwordFile && existsSync(m.passwordFile)) {

@@ -10,6 +10,8 @@ import type { ModemState } from './modem.ts';
 import { ring } from './ring-client.ts';
 import { SystemdNotifier } from './service/notify.ts';
 import { Watchdog } from './service/watchdog.ts';
+import { startEmbeddedBroker } from './telemetry/embedded-broker.ts';
+import type { EmbeddedBroker } from './telemetry/embedded-broker.ts';
 import { MqttTelemetry } from './telemetry/mqtt-telemetry.ts';
 
 const USAGE = `usage:
@@ -42,7 +44,13 @@ async function start(argv: string[]): Promise<void> {
   const say = values.quiet ? () => {} : log;
   const notifier = SystemdNotifier.fromEnv(process.env, log);
   const port = new PtyPort(cfg.serial.link);
-  const exchange = new SimulatedExchange({ numbers: cfg.exchange.numbers, line: cfg.exchange.line, answerAfterRings: cfg.exchange.answerAfterRings, answerToneMs: cfg.modem.answerToneMs, log: say });
+  const exchange = new SimulatedExchange({
+    numbers: cfg.exchange.numbers,
+    line: cfg.exchange.line,
+    answerAfterRings: cfg.exchange.answerAfterRings,
+    answerToneMs: cfg.modem.answerToneMs,
+    log: say,
+  });
   const control = new ControlSocket(cfg.control.socket, (call) => exchange.ring(call), cfg.exchange.line, say);
   const clock = new FrameClock(cfg.clock);
   const modem = new Modem({
@@ -56,7 +64,10 @@ async function start(argv: string[]): Promise<void> {
     // systemd's StateDirectory= (/var/lib/dialtone) on the appliance; ./state in a checkout.
     stateDir: process.env.STATE_DIRECTORY?.split(':')[0] ?? 'state',
   });
-  const telemetry = cfg.mqtt.enabled ? new MqttTelemetry(cfg, modem, () => clock.lineMs, log) : null;
+  // No broker configured: run one (an MQTT client on this machine, or Home Assistant told its address, subscribes there).
+  const broker: EmbeddedBroker | null = cfg.mqtt.enabled && !cfg.mqtt.url ? await startEmbeddedBroker(cfg.mqtt.broker.listen, cfg.mqtt.broker.port, log) : null;
+  const mqttUrl = cfg.mqtt.url ?? broker?.url ?? null;
+  const telemetry = cfg.mqtt.enabled && mqttUrl ? new MqttTelemetry({ ...cfg, mqtt: { ...cfg.mqtt, url: mqttUrl } }, modem, () => clock.lineMs, log) : null;
   // The audio clock must run before we say we are ready: one frame through it (a sound card: its first period).
   await clock.tick();
   let rate: number | null = null;
@@ -68,6 +79,7 @@ async function start(argv: string[]): Promise<void> {
   process.stdout.write(`Dialtone ready. DTE port: ${port.name} (linked at ${cfg.serial.link})\n`);
   process.stdout.write(`Try: picocom ${cfg.serial.link}   then type ATDT5551000\n`);
   process.stdout.write(`Control socket: ${cfg.control.socket}\n`);
+  if (telemetry) process.stdout.write(`Telemetry: ${mqttUrl}${broker ? ' (embedded broker)' : ''}, topics ${telemetry.topics.base}/#\n`);
   notifier?.ready(status(modem.state));
 
   const watchdogMs = SystemdNotifier.watchdogMs(process.env);
@@ -94,6 +106,7 @@ async function start(argv: string[]): Promise<void> {
     control.close();
     port.close();
     await telemetry?.close().catch(() => {});
+    await broker?.close().catch(() => {});
     notifier?.close();
     process.exit(0);
   };
@@ -110,7 +123,14 @@ async function main(): Promise<void> {
     const dd = rest.indexOf('--');
     const own = dd >= 0 ? rest.slice(0, dd) : rest;
     const command = dd >= 0 ? rest.slice(dd + 1).join(' ') : undefined;
-    const { values } = parseArgs({ args: own, options: { socket: { type: 'string', default: 'run/control.sock' }, from: { type: 'string', default: '5550100' }, stdio: { type: 'boolean', default: false } } });
+    const { values } = parseArgs({
+      args: own,
+      options: {
+        socket: { type: 'string', default: 'run/control.sock' },
+        from: { type: 'string', default: '5550100' },
+        stdio: { type: 'boolean', default: false },
+      },
+    });
     process.exitCode = await ring({ socket: values.socket!, from: values.from!, command, stdio: values.stdio!, log });
     return;
   }

@@ -49,12 +49,16 @@ export function startTestDaemon(opts: { config?: Record<string, unknown>; env?: 
   const link = join(dir, 'modem');
   const socket = join(dir, 'control.sock');
   const configPath = join(dir, 'config.yaml');
-  writeFileSync(configPath, stringify({ leds: { backend: 'none' }, ...(opts.config ?? {}) }));
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'start', '--clock', opts.clock ?? 'fast', '--link', link, '--socket', socket, '--config', configPath], {
-    cwd: REPO,
-    env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '', WATCHDOG_PID: '', ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  writeFileSync(configPath, stringify({ leds: { backend: 'none' }, mqtt: { enabled: false }, ...(opts.config ?? {}) }));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', MAIN, 'start', '--clock', opts.clock ?? 'fast', '--link', link, '--socket', socket, '--config', configPath],
+    {
+      cwd: REPO,
+      env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '', WATCHDOG_PID: '', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   let out = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (log = (log + s).slice(-(1 << 20))));
@@ -181,7 +185,11 @@ export async function mosquitto(): Promise<Broker> {
       child = c;
       c.stderr!.setEncoding('utf8').on('data', (s: string) => (log += s));
       c.once('error', (err) => (log += `\nspawn: ${err.message}`));
-      await until(() => /mosquitto version .* running/.test(log) || c.exitCode !== null, 10_000, () => `mosquitto did not start: ${log}`);
+      await until(
+        () => /mosquitto version .* running/.test(log) || c.exitCode !== null,
+        10_000,
+        () => `mosquitto did not start: ${log}`,
+      );
       if (c.exitCode !== null) throw new Error(`mosquitto exited: ${log} (install it: apt-get install mosquitto)`);
     },
     async stop() {

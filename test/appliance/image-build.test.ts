@@ -76,11 +76,15 @@ test('the bundle the stage installs is built from HEAD, and its installed form s
   symlinkSync(join(REPO, 'build'), join(app, 'build'));
   const check = spawnSync(join(app, 'bin/dialtone.js'), ['config', 'check', join(STAGE, '02-app/files/dialtone.yaml')], { cwd: app, encoding: 'utf8' });
   t.is(check.status, 0, check.stderr);
-  const child = spawn(join(app, 'bin/dialtone.js'), ['start', '--config', join(STAGE, '02-app/files/dialtone.yaml'), '--clock', 'fast', '--link', join(dir, 'modem'), '--socket', join(dir, 'control.sock')], {
-    cwd: app,
-    env: { ...process.env, STATE_DIRECTORY: join(dir, 'state'), NOTIFY_SOCKET: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    join(app, 'bin/dialtone.js'),
+    ['start', '--config', join(STAGE, '02-app/files/dialtone.yaml'), '--clock', 'fast', '--link', join(dir, 'modem'), '--socket', join(dir, 'control.sock')],
+    {
+      cwd: app,
+      env: { ...process.env, STATE_DIRECTORY: join(dir, 'state'), NOTIFY_SOCKET: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -89,7 +93,11 @@ test('the bundle the stage installs is built from HEAD, and its installed form s
     if (child.exitCode === null) child.kill('SIGTERM');
     await exited;
   });
-  await until(() => out.includes('Dialtone ready.') || child.exitCode !== null, 90_000, () => out);
+  await until(
+    () => out.includes('Dialtone ready.') || child.exitCode !== null,
+    90_000,
+    () => out,
+  );
   t.true(out.includes('Dialtone ready.'), out);
   t.true(existsSync(join(dir, 'modem')));
 });

@@ -23,7 +23,11 @@ test('sd_notify: READY, STATUS, WATCHDOG and STOPPING arrive in order; WATCHDOG 
   await d.ready;
   const texts = (): string[] => rx.messages.map((m) => m.text);
   const after = (i: number, pred: (s: string) => boolean): number => texts().findIndex((s, j) => j > i && pred(s));
-  await until(() => texts().filter((s) => s === 'WATCHDOG=1').length >= 3, 5000, () => `three WATCHDOG=1, got ${JSON.stringify(texts())}`);
+  await until(
+    () => texts().filter((s) => s === 'WATCHDOG=1').length >= 3,
+    5000,
+    () => `three WATCHDOG=1, got ${JSON.stringify(texts())}`,
+  );
   t.regex(texts()[0], /^READY=1\nSTATUS=command on \/dev\/pts\/\d+$/, 'READY=1 comes first, with the state');
 
   const term = await Terminal.open(d.link);
@@ -47,12 +51,20 @@ test('sd_notify: READY, STATUS, WATCHDOG and STOPPING arrive in order; WATCHDOG 
   // A key from the DTE abandons the call; back in command mode the idle clock is healthy and pings resume.
   const abandoned = rx.messages.length;
   await term.write('x');
-  await until(() => after(abandoned - 1, (s) => s === 'WATCHDOG=1') >= 0, 3000, () => `WATCHDOG=1 after the hang-up, got ${JSON.stringify(texts().slice(abandoned))}`);
+  await until(
+    () => after(abandoned - 1, (s) => s === 'WATCHDOG=1') >= 0,
+    3000,
+    () => `WATCHDOG=1 after the hang-up, got ${JSON.stringify(texts().slice(abandoned))}`,
+  );
   t.true(after(abandoned - 1, (s) => s.startsWith('STATUS=command')) >= 0);
 
   d.child.kill('SIGTERM');
   t.is(await d.exited, 0);
-  await until(() => texts().at(-1)?.startsWith('STOPPING=1'), 2000, () => `STOPPING=1 last, got ${JSON.stringify(texts().slice(-3))}`);
+  await until(
+    () => texts().at(-1)?.startsWith('STOPPING=1'),
+    2000,
+    () => `STOPPING=1 last, got ${JSON.stringify(texts().slice(-3))}`,
+  );
   t.is(texts().filter((s) => s.startsWith('READY=1')).length, 1);
 });
 
@@ -73,8 +85,14 @@ test('sd_notify: the watchdog period follows WATCHDOG_USEC and WATCHDOG_PID as s
 
 test('sd_notify: an abstract or relative NOTIFY_SOCKET is refused with a log line, not an exception', (t) => {
   const lines: string[] = [];
-  t.is(SystemdNotifier.fromEnv({ NOTIFY_SOCKET: '@/org/freedesktop/systemd1/notify' }, (l) => lines.push(l)), null);
-  t.is(SystemdNotifier.fromEnv({ NOTIFY_SOCKET: 'run/notify' }, (l) => lines.push(l)), null);
+  t.is(
+    SystemdNotifier.fromEnv({ NOTIFY_SOCKET: '@/org/freedesktop/systemd1/notify' }, (l) => lines.push(l)),
+    null,
+  );
+  t.is(
+    SystemdNotifier.fromEnv({ NOTIFY_SOCKET: 'run/notify' }, (l) => lines.push(l)),
+    null,
+  );
   t.is(lines.length, 2);
 });
 

@@ -60,7 +60,15 @@ test('the verify test is not vacuous: a missing ExecStart binary and a misspelt 
 test('dialtone.service: Type=notify with a watchdog, restarts on failure, its own user with the device groups', (t) => {
   const unit = readFileSync(UNIT, 'utf8');
   const has = (line: string): boolean => t.true(unit.split('\n').includes(line), line);
-  ['Type=notify', 'NotifyAccess=main', 'WatchdogSec=20s', 'Restart=on-failure', 'User=dialtone', 'SupplementaryGroups=dialout gpio audio bluetooth', 'StateDirectory=dialtone'].forEach(has);
+  [
+    'Type=notify',
+    'NotifyAccess=main',
+    'WatchdogSec=20s',
+    'Restart=on-failure',
+    'User=dialtone',
+    'SupplementaryGroups=dialout gpio audio bluetooth',
+    'StateDirectory=dialtone',
+  ].forEach(has);
   ['ProtectSystem=strict', 'NoNewPrivileges=yes', 'PrivateTmp=yes', 'ProtectHome=yes', 'DevicePolicy=closed'].forEach(has);
   t.false(/^MemoryDenyWriteExecute=yes/m.test(unit), "V8's JIT cannot run under MemoryDenyWriteExecute");
 });
@@ -68,7 +76,9 @@ test('dialtone.service: Type=notify with a watchdog, restarts on failure, its ow
 test('systemd-analyze security: exposure of the hardened unit is below 3.0 ("OK")', (t) => {
   const r = root({ withBinary: true });
   t.teardown(() => rmSync(r, { recursive: true, force: true }));
-  const out = spawnSync('systemd-analyze', ['security', '--offline=yes', `--root=${r}`, '--no-pager', '/etc/systemd/system/dialtone.service'], { encoding: 'utf8' });
+  const out = spawnSync('systemd-analyze', ['security', '--offline=yes', `--root=${r}`, '--no-pager', '/etc/systemd/system/dialtone.service'], {
+    encoding: 'utf8',
+  });
   const m = /Overall exposure level for dialtone\.service: ([\d.]+)/.exec(out.stdout + out.stderr);
   t.truthy(m, out.stdout + out.stderr);
   t.log(`exposure ${m![1]}`);

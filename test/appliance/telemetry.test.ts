@@ -12,7 +12,11 @@ interface Watcher {
   client: MqttClient;
   got: { topic: string; text: string; retain: boolean }[];
   json(topic: string): Record<string, unknown>[];
-  wait(what: string, pred: (m: { topic: string; text: string; retain: boolean }) => boolean, timeoutMs?: number): Promise<{ topic: string; text: string; retain: boolean }>;
+  wait(
+    what: string,
+    pred: (m: { topic: string; text: string; retain: boolean }) => boolean,
+    timeoutMs?: number,
+  ): Promise<{ topic: string; text: string; retain: boolean }>;
 }
 
 async function watch(t: ExecutionContext, url: string): Promise<Watcher> {
@@ -22,12 +26,21 @@ async function watch(t: ExecutionContext, url: string): Promise<Watcher> {
   client.on('error', () => {});
   client.on('connect', () => client.subscribe(['dialtone/#', 'homeassistant/#'], { qos: 1 }));
   t.teardown(() => client.endAsync(true));
-  await until(() => client.connected, 10_000, () => 'the watcher could not connect');
+  await until(
+    () => client.connected,
+    10_000,
+    () => 'the watcher could not connect',
+  );
   return {
     client,
     got,
     json: (topic) => got.filter((m) => m.topic === topic).map((m) => JSON.parse(m.text) as Record<string, unknown>),
-    wait: (what, pred, timeoutMs = 20_000) => until(() => got.find(pred), timeoutMs, () => `${what}; got ${JSON.stringify(got.map((m) => `${m.topic} ${m.text.slice(0, 80)}`))}`),
+    wait: (what, pred, timeoutMs = 20_000) =>
+      until(
+        () => got.find(pred),
+        timeoutMs,
+        () => `${what}; got ${JSON.stringify(got.map((m) => `${m.topic} ${m.text.slice(0, 80)}`))}`,
+      ),
   };
 }
 
@@ -68,7 +81,11 @@ test('telemetry: retained online status and state, discovery, state through a ca
   t.teardown(() => broker.stop());
   const d = daemon(t, broker, 'alpha');
   const term = await terminal(t, d);
-  await until(() => /telemetry: online/.test(d.log()), 10_000, () => d.log());
+  await until(
+    () => /telemetry: online/.test(d.log()),
+    10_000,
+    () => d.log(),
+  );
   const w = await watch(t, broker.url);
   await w.wait('status online', (m) => m.topic === 'dialtone/alpha/status' && m.text === 'online');
   await w.wait('discovery published', (m) => m.topic === 'homeassistant/sensor/alpha/line_snr/config');
@@ -88,7 +105,11 @@ test('telemetry: retained online status and state, discovery, state through a ca
     availability_topic: 'dialtone/alpha/status',
     device: { identifiers: ['dialtone_alpha'], name: 'Test alpha', manufacturer: 'Dialtone' },
   });
-  await until(() => w.got.filter((m) => m.topic.startsWith('homeassistant/')).length >= 8, 5000, () => 'eight discovery configs');
+  await until(
+    () => w.got.filter((m) => m.topic.startsWith('homeassistant/')).length >= 8,
+    5000,
+    () => 'eight discovery configs',
+  );
   const connected = JSON.parse(w.got.find((m) => m.topic === 'homeassistant/binary_sensor/alpha/connected/config')!.text) as Record<string, unknown>;
   t.like(connected, { state_topic: 'dialtone/alpha/status', payload_on: 'online', device_class: 'connectivity' });
 
@@ -103,7 +124,10 @@ test('telemetry: retained online status and state, discovery, state through a ca
   t.true((record.bytesToLine as number) >= 64 && (record.bytesFromLine as number) >= 64);
   t.true(w.json('dialtone/alpha/line').length >= 1, 'line quality during the call');
   t.like(w.json('dialtone/alpha/line')[0], { snrDb: 30 });
-  await w.wait('state back to command', (m) => m.topic === 'dialtone/alpha/state' && /"state":"command"/.test(m.text) && w.got.indexOf(m) > w.got.indexOf(call));
+  await w.wait(
+    'state back to command',
+    (m) => m.topic === 'dialtone/alpha/state' && /"state":"command"/.test(m.text) && w.got.indexOf(m) > w.got.indexOf(call),
+  );
 
   await term.write('ATDT5552000\r');
   await term.waitFor('BUSY', 30_000);
@@ -112,7 +136,18 @@ test('telemetry: retained online status and state, discovery, state through a ca
 });
 
 test('telemetry: a call record carries the number only when publishNumbers is set', (t) => {
-  const record = { direction: 'outgoing' as const, number: '5551000', modulation: 'v21' as const, rate: 300, startedAt: 0, durationMs: 5000, connectedMs: 3000, bytesToLine: 1, bytesFromLine: 2, result: 'hangup' };
+  const record = {
+    direction: 'outgoing' as const,
+    number: '5551000',
+    modulation: 'v21' as const,
+    rate: 300,
+    startedAt: 0,
+    durationMs: 5000,
+    connectedMs: 3000,
+    bytesToLine: 1,
+    bytesFromLine: 2,
+    result: 'hangup',
+  };
   const routes = { '5551000': { kind: 'modem' as const, modulation: 'v21' as const, host: 'echo' as const } };
   t.false('number' in callPayload(record, routes, false));
   t.is(callPayload(record, routes, true).number, '5551000');
@@ -149,7 +184,11 @@ test('telemetry: after the broker restarts (retained messages lost) the daemon r
   const w1 = await watch(t, broker.url);
   await w1.wait('online', (m) => m.topic === 'dialtone/delta/status' && m.text === 'online');
   await broker.stop();
-  await until(() => /telemetry: offline/.test(d.log()), 10_000, () => `the daemon noticing: ${d.log()}`);
+  await until(
+    () => /telemetry: offline/.test(d.log()),
+    10_000,
+    () => `the daemon noticing: ${d.log()}`,
+  );
   await broker.start();
   const w2 = await watch(t, broker.url);
   await w2.wait('online again', (m) => m.topic === 'dialtone/delta/status' && m.text === 'online', 15_000);
@@ -157,7 +196,8 @@ test('telemetry: after the broker restarts (retained messages lost) the daemon r
   await w2.wait('discovery again', (m) => m.topic === 'homeassistant/sensor/delta/state/config');
   // And retained: a dashboard connecting now gets them at once.
   const w3 = await watch(t, broker.url);
-  for (const topic of ['dialtone/delta/status', 'dialtone/delta/state', 'homeassistant/sensor/delta/state/config']) await w3.wait(`retained ${topic}`, (m) => m.topic === topic && m.retain, 5000);
+  for (const topic of ['dialtone/delta/status', 'dialtone/delta/state', 'homeassistant/sensor/delta/state/config'])
+    await w3.wait(`retained ${topic}`, (m) => m.topic === topic && m.retain, 5000);
   t.pass();
 });
 
@@ -184,9 +224,48 @@ test.serial('telemetry: calls run at full speed while the broker is frozen or go
 
   // A broker that is gone: connection refused, the daemon keeps retrying in the background.
   await broker.stop();
-  await until(() => /telemetry: offline/.test(d.log()), 10_000, () => d.log());
+  await until(
+    () => /telemetry: offline/.test(d.log()),
+    10_000,
+    () => d.log(),
+  );
   const goneMs = await echoCall(term, 200);
-  t.log(`echo call with 200 bytes: ${baseMs.toFixed(0)} ms without telemetry, ${frozenMs.toFixed(0)} ms with the broker frozen, ${goneMs.toFixed(0)} ms with it gone`);
+  t.log(
+    `echo call with 200 bytes: ${baseMs.toFixed(0)} ms without telemetry, ${frozenMs.toFixed(0)} ms with the broker frozen, ${goneMs.toFixed(0)} ms with it gone`,
+  );
   t.true(frozenMs < baseMs * 2 + 2000, 'frozen broker: no stall');
   t.true(goneMs < baseMs * 2 + 2000, 'broker gone: no stall');
+});
+
+test('telemetry: with no broker configured the daemon runs its own; a dashboard subscribes there', async (t) => {
+  const d = startTestDaemon({
+    config: { device: { id: 'solo', name: 'Test solo' }, mqtt: { enabled: true, url: null, broker: { listen: '127.0.0.1', port: 0 } } },
+  });
+  t.teardown(d.stop);
+  const term = await terminal(t, d);
+  const line = await until(
+    () => /Telemetry: (mqtt:\/\/127\.0\.0\.1:\d+) \(embedded broker\), topics dialtone\/solo\/#/.exec(d.stdout()),
+    10_000,
+    () => d.stdout() + d.log(),
+  );
+  const w = await watch(t, line[1]);
+  const status = await w.wait('retained status online', (m) => m.topic === 'dialtone/solo/status');
+  t.deepEqual(status, { topic: 'dialtone/solo/status', text: 'online', retain: true });
+  await echoCall(term, 50);
+  const call = await w.wait('call record', (m) => m.topic === 'dialtone/solo/call');
+  t.is((JSON.parse(call.text) as { rate: number }).rate, 300);
+});
+
+test("telemetry: the embedded broker's port already taken: a clear message, and the modem works without telemetry", async (t) => {
+  const { createServer } = await import('node:net');
+  const squatter = createServer();
+  await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => squatter.close(() => r())));
+  const port = (squatter.address() as { port: number }).port;
+  const d = startTestDaemon({ config: { mqtt: { enabled: true, url: null, broker: { listen: '127.0.0.1', port } } } });
+  t.teardown(d.stop);
+  const term = await terminal(t, d);
+  t.regex(d.log(), new RegExp(`embedded broker cannot listen on 127\\.0\\.0\\.1:${port} \\(EADDRINUSE\\).*set mqtt\\.url.*telemetry off`));
+  t.notRegex(d.stdout(), /Telemetry:/);
+  await echoCall(term, 20);
 });

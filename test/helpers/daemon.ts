@@ -76,7 +76,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const link = join(dir, 'modem');
   const socket = join(dir, 'control.sock');
   const configPath = join(dir, 'config.yaml');
-  const config = { leds: { backend: 'none' }, ...(opts.config ?? {}) };
+  const config = { leds: { backend: 'none' }, mqtt: { enabled: false }, ...(opts.config ?? {}) };
   writeFileSync(configPath, stringify(config));
   const child = spawn(
     process.execPath,
