@@ -233,8 +233,10 @@ test.serial('telemetry: calls run at full speed while the broker is frozen or go
   t.log(
     `echo call with 200 bytes: ${baseMs.toFixed(0)} ms without telemetry, ${frozenMs.toFixed(0)} ms with the broker frozen, ${goneMs.toFixed(0)} ms with it gone`,
   );
-  t.true(frozenMs < baseMs * 2 + 2000, 'frozen broker: no stall');
-  t.true(goneMs < baseMs * 2 + 2000, 'broker gone: no stall');
+  // A modem waiting on the broker would not finish at all while it is frozen (it never acknowledges); the margin is
+  // for a machine busy with other tests, whose scheduling alone has stretched a 100 ms call to 2.5 s.
+  t.true(frozenMs < baseMs * 2 + 10_000, 'frozen broker: no stall');
+  t.true(goneMs < baseMs * 2 + 10_000, 'broker gone: no stall');
 });
 
 test('telemetry: with no broker configured the daemon runs its own; a dashboard subscribes there', async (t) => {
