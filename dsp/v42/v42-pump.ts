@@ -1,0 +1,319 @@
+import type { DataPump, PumpRole } from '../pump.ts';
+import { AsyncBitDeframer } from '../uart/async-bits.ts';
+import { AsyncFramer } from '../uart/async-framer.ts';
+import { ByteRing } from '../uart/byte-ring.ts';
+import { ADP_BITS, ODP_BITS, PatternDetector, PatternSender } from './detection.ts';
+import { HdlcReceiver, HdlcTransmitter } from './hdlc.ts';
+import { Lapm, type LapmStats } from './lapm.ts';
+import { V42bisLink } from './v42bis-link.ts';
+import { V42_DEFAULTS, type LinkParameters } from './xid.ts';
+
+/** A pump whose data bits can be taken over: the QAM pump's synchronous interface (V22bisDataPump.syncData). */
+export type SyncCapablePump = DataPump & { syncData: { nextBit(): number; putBit(bit: number): void } | null };
+
+export interface V42Options {
+  /** 'auto': fall back to a normal (buffered) connection when the far end has no V.42; 'required': hang up. */
+  errorControl: 'auto' | 'required';
+  /** Offer V.42bis, with this dictionary size (P1) and string length (P2). */
+  compression: boolean;
+  p1?: number;
+  p2?: number;
+  /** V.42 T400 (detection), T401 (acknowledgement), N400 (retries). */
+  t400Ms?: number;
+  t401Ms?: number;
+  n400?: number;
+  k?: number;
+  n401?: number;
+}
+
+/** The connection's protocol once the detection phase is over. */
+export type V42Mode = 'lapm' | 'normal' | 'none';
+
+export interface V42Stats extends LapmStats {
+  framesReceived: number;
+  badFcs: number;
+  /** V.42bis: octets from/to the DTE and octets in I frames, each way. */
+  dteBytesOut: number;
+  lineBytesOut: number;
+  dteBytesIn: number;
+  lineBytesIn: number;
+}
+
+type Phase = 'modem' | 'detect' | 'adp' | 'lapm-setup' | 'data' | 'over';
+
+const FRAME_MS = 20;
+/** Local busy (RNR) while the bytes for the DTE leave less room than this. */
+const BUSY_ROOM = 8192;
+
+/**
+ * V.42 error control (and V.42bis compression) between a synchronous modem pump and the DTE, presenting the same
+ * byte interface as any DataPump. After the modem connects: the detection phase (ODP/ADP, V.42 §8.2), then LAPM
+ * over HDLC (V.42 §8), or a normal async connection when the far end does not answer the detection phase.
+ */
+export class V42DataPump implements DataPump {
+  readonly tx: { readonly queue: ByteRing; readonly busy: boolean };
+  readonly rx = new ByteRing(65536);
+  mode: V42Mode = 'none';
+  /** V.42bis in use (negotiated P0 not 0). */
+  compressing = false;
+  overruns = 0;
+  readonly lapm: Lapm;
+  private phase: Phase = 'modem';
+  private phaseMs = 0;
+  private readonly queue = new ByteRing(8192);
+  private readonly odp = new PatternSender(ODP_BITS);
+  private readonly adp = new PatternSender(ADP_BITS);
+  private readonly odpSeen = PatternDetector.odp();
+  private readonly adpSeen = PatternDetector.adp();
+  private readonly hdlcTx: HdlcTransmitter;
+  private readonly hdlcRx: HdlcReceiver;
+  private readonly framer = new AsyncFramer();
+  private readonly deframer: AsyncBitDeframer;
+  private bis: V42bisLink | null = null;
+  private readonly t400: number;
+  private dteOut = 0;
+  private lineOut = 0;
+  private dteIn = 0;
+  private lineIn = 0;
+
+  constructor(
+    private readonly inner: SyncCapablePump,
+    private readonly o: V42Options,
+  ) {
+    const self = this;
+    this.tx = {
+      queue: this.queue,
+      get busy(): boolean {
+        return self.queue.length > 0 || self.lapm.outstanding > 0 || self.framer.busy;
+      },
+    };
+    this.t400 = o.t400Ms ?? 1500;
+    const offer: LinkParameters = {
+      ...V42_DEFAULTS,
+      kTx: o.k ?? 15,
+      kRx: o.k ?? 15,
+      n401Tx: o.n401 ?? 128,
+      n401Rx: o.n401 ?? 128,
+      p0: o.compression ? 3 : 0,
+      p1: o.p1 ?? 2048,
+      p2: o.p2 ?? 32,
+    };
+    this.lapm = new Lapm({
+      role: inner.role === 'caller' ? 'originator' : 'answerer',
+      offer,
+      t401Ms: o.t401Ms,
+      n400: o.n400,
+      source: (max) => this.source(max),
+      sink: (info) => this.sink(info),
+    });
+    this.hdlcTx = new HdlcTransmitter(() => this.lapm.nextFrame());
+    this.hdlcRx = new HdlcReceiver((f) => this.lapm.receive(f));
+    this.deframer = new AsyncBitDeframer({ putByte: (b) => (this.rx.push(b) ? undefined : void this.overruns++) });
+    inner.syncData = { nextBit: () => this.nextBit(), putBit: (b) => this.putBit(b) };
+  }
+
+  get role(): PumpRole {
+    return this.inner.role;
+  }
+
+  /** The modem's state during its handshake, then the V.42 phases, then 'connected' / 'carrier-lost'. */
+  get state(): string {
+    switch (this.phase) {
+      case 'modem':
+        return this.inner.state === 'connected' ? 'v42-detect' : this.inner.state;
+      case 'detect':
+      case 'adp':
+        return 'v42-detect';
+      case 'lapm-setup':
+        return 'lapm-setup';
+      case 'data':
+        return this.inner.state === 'connected' ? 'connected' : this.inner.state === 'carrier-lost' ? 'carrier-lost' : 'connected';
+      case 'over':
+        return 'carrier-lost';
+    }
+  }
+
+  get carrier(): boolean {
+    return this.inner.carrier;
+  }
+
+  get connectRate(): number {
+    return this.inner.connectRate;
+  }
+
+  get rxLevelDbm0(): number {
+    return this.inner.rxLevelDbm0;
+  }
+
+  get framingErrors(): number {
+    return this.deframer.framingErrors;
+  }
+
+  /** The inner modem pump (retrains, line figures). */
+  get modem(): SyncCapablePump {
+    return this.inner;
+  }
+
+  /** What the link reports for ATI and the call record. */
+  get stats(): V42Stats {
+    const rx = this.hdlcRx.stats;
+    return {
+      ...this.lapm.stats,
+      framesReceived: rx.frames,
+      badFcs: rx.badFcs,
+      dteBytesOut: this.dteOut,
+      lineBytesOut: this.lineOut,
+      dteBytesIn: this.dteIn,
+      lineBytesIn: this.lineIn,
+    };
+  }
+
+  /** The agreed link parameters (k, N401, P0–P2). */
+  get params(): LinkParameters {
+    return this.lapm.params;
+  }
+
+  /** Why the error-corrected link ended or was not set up, for the log. */
+  reason = '';
+
+  process(rxAudio: Int16Array, txAudio: Int16Array): void {
+    this.inner.process(rxAudio, txAudio);
+    if (this.inner.state === 'carrier-lost') {
+      this.phase = 'over';
+      return;
+    }
+    this.phaseMs += FRAME_MS;
+    switch (this.phase) {
+      case 'modem':
+        if (this.inner.state === 'connected') this.enter('detect');
+        return;
+      case 'detect':
+        if (this.phaseMs >= this.t400 * (this.role === 'caller' ? 1 : 2)) this.noV42('no answer to the detection phase');
+        return;
+      case 'adp':
+        return;
+      case 'lapm-setup':
+        this.lapm.tick(FRAME_MS);
+        if (this.lapm.state === 'connected') this.linkUp();
+        else if (this.lapm.state === 'failed' || this.lapm.state === 'disconnected') this.noV42(`LAPM not established: ${this.lapm.reason}`);
+        return;
+      case 'data':
+        this.lapm.localBusy = this.mode === 'lapm' && this.rx.free < BUSY_ROOM;
+        if (this.mode !== 'lapm') return;
+        this.lapm.tick(FRAME_MS);
+        if (this.lapm.state === 'failed' || this.lapm.state === 'disconnected') {
+          this.reason = `LAPM ended: ${this.lapm.reason}`;
+          this.phase = 'over';
+        }
+        return;
+    }
+  }
+
+  /** Hang up cleanly: DISC to the far end (sent within the next frames). */
+  disconnect(): void {
+    if (this.mode === 'lapm') this.lapm.disconnect();
+  }
+
+  private enter(phase: Phase): void {
+    this.phase = phase;
+    this.phaseMs = 0;
+    if (phase === 'lapm-setup') this.lapm.start();
+  }
+
+  private linkUp(): void {
+    this.mode = 'lapm';
+    const p = this.lapm.params;
+    this.compressing = p.p0 !== 0;
+    if (this.compressing) this.bis = new V42bisLink(p, this.lapm.role === 'originator');
+    this.phase = 'data';
+  }
+
+  private noV42(reason: string): void {
+    this.reason = reason;
+    if (this.o.errorControl === 'required') {
+      this.phase = 'over';
+      return;
+    }
+    this.mode = 'normal';
+    this.phase = 'data';
+  }
+
+  private nextBit(): number {
+    switch (this.phase) {
+      case 'detect':
+        return this.role === 'caller' ? this.odp.nextBit() : 1;
+      case 'adp': {
+        const b = this.adp.nextBit();
+        // V.42 §8.2.2: ADP at least 10 times, then LAPM (flags) at a sequence boundary.
+        if (this.adp.atBoundary && this.adp.sequences >= 10) this.enter('lapm-setup');
+        return b;
+      }
+      case 'lapm-setup':
+        return this.hdlcTx.nextBit();
+      case 'data':
+        return this.mode === 'lapm' ? this.hdlcTx.nextBit() : this.framer.nextBit();
+      default:
+        return 1;
+    }
+  }
+
+  private putBit(bit: number): void {
+    switch (this.phase) {
+      case 'modem':
+      case 'detect':
+      case 'adp':
+        this.detect(bit);
+        return;
+      case 'lapm-setup':
+        this.hdlcRx.putBit(bit);
+        return;
+      case 'data':
+        if (this.mode === 'lapm') this.hdlcRx.putBit(bit);
+        else this.deframer.putBit(bit);
+        return;
+    }
+  }
+
+  private detect(bit: number): void {
+    this.hdlcRx.putBit(bit); // a far end that skips detection starts with flags and XID/SABME
+    if (this.role === 'caller') {
+      this.adpSeen.putBit(bit);
+      const ready = this.phase === 'detect' && this.odp.atBoundary;
+      if (ready && (this.adpSeen.sequences >= 2 || this.hdlcRx.stats.frames > 0)) this.enter('lapm-setup');
+      return;
+    }
+    this.odpSeen.putBit(bit);
+    if (this.phase === 'detect' && this.odpSeen.sequences >= 2) this.enter('adp');
+    if (this.phase !== 'lapm-setup' && this.hdlcRx.stats.frames > 0) this.enter('lapm-setup');
+  }
+
+  /** LAPM asks for the next I frame's data: straight from the DTE queue, or through the V.42bis encoder. */
+  private source(max: number): Uint8Array | null {
+    if (this.phase !== 'data') return null;
+    if (this.bis) {
+      const out = this.bis.encode(this.queue, max);
+      if (out) {
+        this.lineOut += out.length;
+        this.dteOut = this.bis.dteBytesOut;
+      }
+      return out;
+    }
+    if (this.queue.length === 0) return null;
+    const out = this.queue.take(max);
+    this.dteOut += out.length;
+    this.lineOut += out.length;
+    return out;
+  }
+
+  private sink(info: Uint8Array): void {
+    this.lineIn += info.length;
+    if (this.bis) {
+      const n = this.bis.decode(info, this.rx);
+      this.dteIn += n;
+      this.overruns += this.bis.takeOverruns();
+      return;
+    }
+    for (let i = 0; i < info.length; i++) if (!this.rx.push(info[i])) this.overruns++;
+    this.dteIn += info.length;
+  }
+}
