@@ -26,6 +26,18 @@ export interface V42Options {
   n401?: number;
 }
 
+/** The transmit side as DataPump shows it: the DTE bytes' queue, busy until they are all acknowledged. */
+class TxSide {
+  constructor(
+    readonly queue: ByteRing,
+    private readonly isBusy: () => boolean,
+  ) {}
+
+  get busy(): boolean {
+    return this.isBusy();
+  }
+}
+
 /** The connection's protocol once the detection phase is over. */
 export type V42Mode = 'lapm' | 'normal' | 'none';
 
@@ -60,16 +72,18 @@ export class V42DataPump implements DataPump {
   readonly lapm: Lapm;
   private phase: Phase = 'modem';
   private phaseMs = 0;
-  private readonly queue = new ByteRing(8192);
   private readonly odp = new PatternSender(ODP_BITS);
   private readonly adp = new PatternSender(ADP_BITS);
   private readonly odpSeen = PatternDetector.odp();
   private readonly adpSeen = PatternDetector.adp();
   private readonly hdlcTx: HdlcTransmitter;
   private readonly hdlcRx: HdlcReceiver;
-  private readonly framer = new AsyncFramer();
+  private readonly framer = new AsyncFramer(undefined, 8192);
+  /** DTE bytes to send: the async framer's queue, which LAPM takes from instead once it is up. */
+  private readonly queue = this.framer.queue;
   private readonly deframer: AsyncBitDeframer;
   private bis: V42bisLink | null = null;
+  private farReady = false; // the originator has recognised ADP
   private readonly t400: number;
   private dteOut = 0;
   private lineOut = 0;
@@ -80,14 +94,8 @@ export class V42DataPump implements DataPump {
     private readonly inner: SyncCapablePump,
     private readonly o: V42Options,
   ) {
-    const self = this;
-    this.tx = {
-      queue: this.queue,
-      get busy(): boolean {
-        return self.queue.length > 0 || self.lapm.outstanding > 0 || self.framer.busy;
-      },
-    };
-    this.t400 = o.t400Ms ?? 1500;
+    this.tx = new TxSide(this.queue, () => this.queue.length > 0 || this.lapm.outstanding > 0 || this.framer.busy);
+    this.t400 = o.t400Ms ?? 750;
     const offer: LinkParameters = {
       ...V42_DEFAULTS,
       kTx: o.k ?? 15,
@@ -222,6 +230,7 @@ export class V42DataPump implements DataPump {
 
   private linkUp(): void {
     this.mode = 'lapm';
+    this.rx.clear(); // what the detection phase made of ODP/ADP as characters
     const p = this.lapm.params;
     this.compressing = p.p0 !== 0;
     if (this.compressing) this.bis = new V42bisLink(p, this.lapm.role === 'originator');
@@ -241,7 +250,13 @@ export class V42DataPump implements DataPump {
   private nextBit(): number {
     switch (this.phase) {
       case 'detect':
-        return this.role === 'caller' ? this.odp.nextBit() : 1;
+        if (this.role === 'answerer') return 1;
+        // V.42 §8.2.1: the originator stops ODP after a whole sequence once it has recognised ADP.
+        if (this.farReady && this.odp.atBoundary) {
+          this.enter('lapm-setup');
+          return this.hdlcTx.nextBit();
+        }
+        return this.odp.nextBit();
       case 'adp': {
         const b = this.adp.nextBit();
         // V.42 §8.2.2: ADP at least 10 times, then LAPM (flags) at a sequence boundary.
@@ -275,11 +290,12 @@ export class V42DataPump implements DataPump {
   }
 
   private detect(bit: number): void {
+    // A far end without V.42 may start its data now: kept, in case the detection phase fails.
+    this.deframer.putBit(bit);
     this.hdlcRx.putBit(bit); // a far end that skips detection starts with flags and XID/SABME
     if (this.role === 'caller') {
       this.adpSeen.putBit(bit);
-      const ready = this.phase === 'detect' && this.odp.atBoundary;
-      if (ready && (this.adpSeen.sequences >= 2 || this.hdlcRx.stats.frames > 0)) this.enter('lapm-setup');
+      if (this.adpSeen.sequences >= 2 || this.hdlcRx.stats.frames > 0) this.farReady = true;
       return;
     }
     this.odpSeen.putBit(bit);
