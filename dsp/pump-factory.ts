@@ -3,6 +3,7 @@ import { FSK_MODES } from './fsk/specs.ts';
 import type { FskModulation } from './fsk/specs.ts';
 import type { DataPump, PumpRole } from './pump.ts';
 import { V22bisDataPump } from './qam/v22bis-pump.ts';
+import { V42DataPump, type V42Options } from './v42/v42-pump.ts';
 
 /** Every modulation Dialtone offers, by the name configuration and telemetry use. */
 export type Modulation = FskModulation | 'v22' | 'bell212a' | 'v22bis';
@@ -17,6 +18,8 @@ export interface PumpSettings {
   carrierLossMs: number;
   /** FSK answer tone length; undefined: V.25's 3.3 s. */
   answerToneMs?: number;
+  /** V.42 error control (and V.42bis) over the V.22 family; FSK modulations ignore it. */
+  v42?: V42Options | null;
 }
 
 /** A data pump of `modulation` for one end of a call. */
@@ -24,14 +27,16 @@ export function createDataPump(modulation: Modulation, role: PumpRole, s: PumpSe
   switch (modulation) {
     case 'v22':
     case 'v22bis':
-    case 'bell212a':
-      return new V22bisDataPump(role, {
+    case 'bell212a': {
+      const pump = new V22bisDataPump(role, {
         maxRate: modulation === 'v22bis' ? 2400 : 1200,
         bell: modulation === 'bell212a' && role === 'answerer',
         txLevelDbm0: s.txLevelDbm0,
         carrierLossMs: s.carrierLossMs,
         // Its own answer tone (3.0 s, inside V.25's 3.3 ± 0.7 s) keeps CONNECT within 5 s.
       });
+      return s.v42 ? new V42DataPump(pump, s.v42) : pump;
+    }
     default:
       return new FskDataPump(FSK_MODES[modulation], role, {
         ...DEFAULT_TIMINGS,

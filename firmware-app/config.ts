@@ -9,7 +9,7 @@ import type { Document, Node as YamlNode } from 'yaml';
 import type { Modulation } from '../dsp/pump-factory.ts';
 
 export type NumberRoute =
-  | { kind: 'modem'; modulation: Modulation; host: 'echo' }
+  | { kind: 'modem'; modulation: Modulation; host: 'echo'; errorControl?: 'none' | 'v42' | 'v42bis' }
   | { kind: 'busy' }
   | { kind: 'no-answer' }
   | { kind: 'program'; command: string; answerAfterRings?: number };

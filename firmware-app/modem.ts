@@ -3,6 +3,8 @@ import { FskDataPump } from '../dsp/fsk/fsk-pump.ts';
 import { createDataPump } from '../dsp/pump-factory.ts';
 import type { Modulation } from '../dsp/pump-factory.ts';
 import type { DataPump } from '../dsp/pump.ts';
+import { V42DataPump } from '../dsp/v42/v42-pump.ts';
+import { connectSuffix, errorControlOptions, linkPage } from './error-control.ts';
 import { FRAME_SAMPLES } from '../dsp/q15.ts';
 import type { LedPanel, LedState } from '../hal/leds/led-panel.ts';
 import { allOff } from '../hal/leds/led-panel.ts';
@@ -94,6 +96,8 @@ export class Modem implements AtHost {
   stats = { bytesToLine: 0, bytesFromLine: 0, calls: 0 };
   lastCall: CallStatistics | null = null;
   modulation: Modulation;
+  /** The V.42 link of the call in progress or the last one (ATI11). */
+  private lastV42: V42DataPump | null = null;
 
   constructor(private readonly o: ModemOptions) {
     this.modulation = o.modulation ?? 'v21';
@@ -249,11 +253,12 @@ export class Modem implements AtHost {
     if (this.state !== 'online-command' || !this.pump) return false;
     this.idleSinceMs = this.o.clock.lineMs;
     this.setState('online');
-    this.at.result('CONNECT', this.pump.connectRate);
+    this.at.result('CONNECT', this.pump.connectRate, connectSuffix(this.pump, this.at.opt.W));
     return true;
   }
 
   info(n: number): string[] | null {
+    if (n === 11) return linkPage(this.lastV42);
     const p = this.pump;
     return productInfo(n, {
       carrier: this.carrierName,
@@ -288,7 +293,10 @@ export class Modem implements AtHost {
   }
 
   private newPump(role: 'caller' | 'answerer'): DataPump {
-    return createDataPump(this.modulation, role, { txLevelDbm0: this.o.txLevelDbm0 ?? -10, carrierDetectMs: this.at.s.get(9) * 100, carrierLossMs: this.at.s.get(10) * 100 });
+    const v42 = errorControlOptions(this.at.opt['&Q'], this.at.s.get(36), this.at.s.get(46));
+    const pump = createDataPump(this.modulation, role, { txLevelDbm0: this.o.txLevelDbm0 ?? -10, carrierDetectMs: this.at.s.get(9) * 100, carrierLossMs: this.at.s.get(10) * 100, v42 });
+    if (pump instanceof V42DataPump) this.lastV42 = pump;
+    return pump;
   }
 
   // ---- the line ----
@@ -374,7 +382,8 @@ export class Modem implements AtHost {
   private connected(pump: DataPump): void {
     this.idleSinceMs = this.o.clock.lineMs;
     this.setState('online');
-    this.at.result('CONNECT', pump.connectRate);
+    this.at.result('CONNECT', pump.connectRate, connectSuffix(pump, this.at.opt.W));
+    if (pump instanceof V42DataPump) this.o.log(`v42: ${pump.mode}${pump.reason ? ` (${pump.reason})` : ''}${pump.compressing ? ', V.42bis' : ''}`);
     if (this.record) {
       this.record.rate = pump.connectRate;
       this.record.connectedAtLineMs = this.o.clock.lineMs;

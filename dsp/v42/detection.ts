@@ -63,7 +63,10 @@ export class PatternDetector {
   private bits = -1; // -1: waiting for a start bit
   private prev = -1; // previous character (7 bits), -1 none
 
-  constructor(private readonly first: number, private readonly second: number) {}
+  constructor(
+    private readonly first: number,
+    private readonly second: number,
+  ) {}
 
   static odp(): PatternDetector {
     return new PatternDetector(DC1, DC1);

@@ -186,9 +186,7 @@ export class HdlcReceiver {
     }
     bitCount /= 8;
     const good =
-      this.fcsBits === 16
-        ? crc16Update(CRC16_INIT, this.buf, 0, bitCount) === CRC16_GOOD
-        : crc32Update(CRC32_INIT, this.buf, 0, bitCount) === CRC32_GOOD;
+      this.fcsBits === 16 ? crc16Update(CRC16_INIT, this.buf, 0, bitCount) === CRC16_GOOD : crc32Update(CRC32_INIT, this.buf, 0, bitCount) === CRC32_GOOD;
     if (!good) {
       this.stats.badFcs++;
       return;

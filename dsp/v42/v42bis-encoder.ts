@@ -35,7 +35,11 @@ export class V42bisEncoder {
   private compressedCost = 0;
   private transparentCost = 0;
 
-  constructor(p1: number, p2: number, readonly policy: 'dynamic' | 'always' | 'never' = 'dynamic') {
+  constructor(
+    p1: number,
+    p2: number,
+    readonly policy: 'dynamic' | 'always' | 'never' = 'dynamic',
+  ) {
     this.dict = new V42bisDictionary(p1, p2);
     this.matcher = new V42bisMatcher(this.dict);
     this.maxBits = Math.ceil(Math.log2(p1));

@@ -63,7 +63,7 @@ export function decodeXid(f: Uint8Array): LinkParameters | null {
     const gi = f[i];
     const gl = readValue(f, i + 1, 2);
     const end = Math.min(f.length, i + 3 + gl);
-    for (let j = i + 3; j + 2 <= end; ) {
+    for (let j = i + 3; j + 2 <= end;) {
       const pi = f[j];
       const pl = f[j + 1];
       if (j + 2 + pl > end) break;

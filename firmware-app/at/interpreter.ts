@@ -8,6 +8,7 @@ import type { OptionName, Profile } from './profiles.ts';
 import type { ResultCode, ResultSettings } from './result-codes.ts';
 import { FINAL_CODES, formatResult } from './result-codes.ts';
 import { SRegisters } from './s-registers.ts';
+import { backslashN, S46_COMPRESSION, S46_NO_COMPRESSION } from '../error-control.ts';
 
 /** What the AT interpreter asks of the modem around it. */
 export interface AtHost {
@@ -125,9 +126,10 @@ export class AtInterpreter {
     this.write(applyParity(text, this.format));
   }
 
-  result(code: ResultCode, rate?: number): void {
+  /** `suffix`: after CONNECT's rate, the error control in use ("/ARQ/V42BIS"), with X1–X4 and V1. */
+  result(code: ResultCode, rate?: number, suffix?: string): void {
     this.o.onResult?.(code);
-    const text = formatResult(code, this.settings, rate);
+    const text = formatResult(code, this.settings, rate, suffix);
     if (text) this.say(text);
   }
 
@@ -168,6 +170,7 @@ export class AtInterpreter {
     if (c === ' ') return 'ok';
     if (c === '&') return this.ampersand(cmd);
     if (c === '+') return this.extended(cmd);
+    if (c === '\\' || c === '%') return this.errorControl(c, cmd);
     if (Object.hasOwn(OPTIONS, c) && c !== 'W') return this.option(c as OptionName, cmd);
     switch (c) {
       case 'A':
@@ -215,6 +218,23 @@ export class AtInterpreter {
     this.opt[name] = n;
     this.syncBitmaps();
     this.host.changed();
+    return 'ok';
+  }
+
+  /** \Nn (error control mode, as &Q and S36) and %Cn (compression, as S46): firmware-app/error-control.ts. */
+  private errorControl(c: string, cmd: CommandCursor): Outcome {
+    const letter = cmd.next().toUpperCase();
+    const n = cmd.number(0);
+    if (n === null) return 'error';
+    if (c === '%' && letter === 'C' && n <= 1) {
+      this.s.set(46, n === 1 ? S46_COMPRESSION : S46_NO_COMPRESSION);
+      return 'ok';
+    }
+    const mode = c === '\\' && letter === 'N' ? backslashN(n) : null;
+    if (!mode) return 'error';
+    this.opt['&Q'] = mode.amperQ;
+    if (mode.s36 !== undefined) this.s.set(36, mode.s36);
+    this.syncBitmaps();
     return 'ok';
   }
 

@@ -25,7 +25,7 @@ export const OPTIONS = {
   '&L': { values: [0, 1], factory: 0 }, // dial-up / leased line
   '&M': { values: [0], factory: 0 }, // asynchronous mode
   '&P': { values: [0, 1], factory: 0 }, // pulse make/break ratio (US / UK)
-  '&Q': { values: [0], factory: 0 }, // asynchronous mode (V.25bis-era synonym)
+  '&Q': { values: [0, 5, 6], factory: 0 }, // 0/6 normal, 5 V.42 error control (firmware-app/error-control.ts)
   '&R': { values: [0, 1], factory: 0 }, // CTS: 0 follows RTS (and flow), 1 on
   '&S': { values: [0, 1], factory: 0 }, // DSR: 0 always on, 1 per V.25 (on in data mode)
   '&X': { values: [0], factory: 0 }, // synchronous clock source (async only: 0)

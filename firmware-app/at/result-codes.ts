@@ -38,13 +38,13 @@ export function codeAtLevel(code: ResultCode, level: number): ResultCode {
 }
 
 /** Format a result code as the DTE sees it, or '' when Q1 suppresses it. */
-export function formatResult(code: ResultCode, s: ResultSettings, rate?: number): string {
+export function formatResult(code: ResultCode, s: ResultSettings, rate?: number, suffix = ''): string {
   if (s.quiet) return '';
   const cr = String.fromCharCode(s.cr);
   const lf = String.fromCharCode(s.lf);
   const c = codeAtLevel(code, s.level);
   const withRate = c === 'CONNECT' && rate !== undefined && s.level > 0;
-  if (s.verbose) return `${cr}${lf}${withRate ? `CONNECT ${rate}` : c}${cr}${lf}`;
+  if (s.verbose) return `${cr}${lf}${withRate ? `CONNECT ${rate}${suffix}` : c}${cr}${lf}`;
   const n = withRate ? (CONNECT_NUMERIC[rate] ?? 1) : NUMERIC[c];
   return `${n}${cr}`;
 }

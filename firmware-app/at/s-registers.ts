@@ -29,6 +29,7 @@ export const S_DEFAULTS: Readonly<Record<number, number>> = {
   30: 0, // inactivity timer, 10 s units (0 = off)
   36: 7, // negotiation failure treatment (accepted, no error correction)
   37: 0, // desired line speed (0 = highest offered)
+  46: 138, // 138: V.42bis compression with error control, 136: none (%C)
 };
 
 /** Registers a program may not set. */

@@ -12,9 +12,11 @@ export class EchoModemParty implements FarParty {
   private bannerSent = false;
   private gone = false;
 
-  constructor(modulation: Modulation, answerToneMs = DEFAULT_TIMINGS.answerToneMs) {
+  /** `errorControl`: V.42 (with fallback to a normal connection), and V.42bis, offered to callers (V.22 family). */
+  constructor(modulation: Modulation, answerToneMs = DEFAULT_TIMINGS.answerToneMs, errorControl: 'none' | 'v42' | 'v42bis' = 'none') {
     const { txLevelDbm0, carrierDetectMs, carrierLossMs } = DEFAULT_TIMINGS;
-    this.pump = createDataPump(modulation, 'answerer', { txLevelDbm0, carrierDetectMs, carrierLossMs, answerToneMs });
+    const v42 = errorControl === 'none' ? null : { errorControl: 'auto' as const, compression: errorControl === 'v42bis' };
+    this.pump = createDataPump(modulation, 'answerer', { txLevelDbm0, carrierDetectMs, carrierLossMs, answerToneMs, v42 });
   }
 
   async frame(heard: Int16Array, said: Int16Array): Promise<boolean> {

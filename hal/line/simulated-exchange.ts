@@ -134,7 +134,7 @@ export class SimulatedExchange implements PhoneLine {
   }
 
   private partyFor(route: NumberRoute): FarParty {
-    if (route.kind === 'modem') return new EchoModemParty(route.modulation, this.opts.answerToneMs);
+    if (route.kind === 'modem') return new EchoModemParty(route.modulation, this.opts.answerToneMs, route.errorControl);
     if (route.kind === 'program') return new ProgramParty(route.command, this.opts.log);
     throw new Error(`no party answers a ${route.kind} number`);
   }

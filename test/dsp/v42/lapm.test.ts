@@ -18,7 +18,13 @@ function pair(opts: { offerA?: Partial<typeof V42_DEFAULTS>; corrupt?: (bitIndex
     q[0] = f.subarray(max);
     return f.subarray(0, max);
   };
-  const a = new Lapm({ role: 'originator', offer: { ...V42_DEFAULTS, ...opts.offerA }, source: (m) => take(srcA, m), sink: (d) => rxA.push(d), n400: opts.n400 });
+  const a = new Lapm({
+    role: 'originator',
+    offer: { ...V42_DEFAULTS, ...opts.offerA },
+    source: (m) => take(srcA, m),
+    sink: (d) => rxA.push(d),
+    n400: opts.n400,
+  });
   const b = new Lapm({ role: 'answerer', source: (m) => take(srcB, m), sink: (d) => rxB.push(d), n400: opts.n400 });
   const txA = new HdlcTransmitter(() => a.nextFrame());
   const txB = new HdlcTransmitter(() => b.nextFrame());

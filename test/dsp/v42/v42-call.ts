@@ -5,7 +5,7 @@
  */
 import { lineModel, type LineModelOptions } from '../../../dsp/channel/line-model.ts';
 import { NoiseBursts } from '../../../dsp/channel/noise-bursts.ts';
-import { ChannelChain } from '../../../dsp/channel/stage.ts';
+import { ChannelChain, type ChannelStage } from '../../../dsp/channel/stage.ts';
 import type { DataPump } from '../../../dsp/pump.ts';
 import { FRAME_SAMPLES } from '../../../dsp/q15.ts';
 import { V22bisDataPump } from '../../../dsp/qam/v22bis-pump.ts';
@@ -79,7 +79,7 @@ export function runV42Call(o: V42CallOptions): V42CallResult {
   const c = new Side(wrap('caller', maxRate, o.caller), o.toAnswerer, o.toCaller.length);
   const a = new Side(wrap('answerer', maxRate, o.answerer), o.toCaller, o.toAnswerer.length);
   const chain = (seed: number): ChannelChain => {
-    const stages = [lineModel({ ...o.line, seed })];
+    const stages: ChannelStage[] = [lineModel({ ...o.line, seed })];
     if (o.bursts) stages.push(new NoiseBursts({ ...o.bursts, signalDbm0: -10 - (o.line?.attenuationDb ?? 0), seed: seed + 10 }));
     return new ChannelChain(stages);
   };
@@ -104,7 +104,12 @@ export function runV42Call(o: V42CallOptions): V42CallResult {
     if (c.pump.state === 'carrier-lost' || a.pump.state === 'carrier-lost') break;
     if (c.n >= o.toCaller.length && a.n >= o.toAnswerer.length && !c.pump.tx.busy && !a.pump.tx.busy && --settle === 0) break;
   }
-  const side = (s: Side): V42CallSide => ({ pump: s.pump, got: s.got.subarray(0, Math.min(s.n, s.got.length)), connectedAtS: s.connectedAtS, doneAtS: s.doneAtS });
+  const side = (s: Side): V42CallSide => ({
+    pump: s.pump,
+    got: s.got.subarray(0, Math.min(s.n, s.got.length)),
+    connectedAtS: s.connectedAtS,
+    doneAtS: s.doneAtS,
+  });
   return { caller: side(c), answerer: side(a), seconds: f / 50 };
 }
 

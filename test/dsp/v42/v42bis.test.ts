@@ -6,8 +6,6 @@ import { V42bisEncoder } from '../../../dsp/v42/v42bis-encoder.ts';
 import { randomBytes } from '../../helpers/random.ts';
 import { ENGLISH } from './corpus.ts';
 
-
-
 /** Encode `data` in chunks (flushing at each chunk's end, as an idle link does) and decode it again. */
 function roundTrip(data: Uint8Array, p1: number, p2: number, chunk = 4096, policy: 'dynamic' | 'always' | 'never' = 'dynamic') {
   const enc = new V42bisEncoder(p1, p2, policy);
