@@ -4,6 +4,11 @@
       "target_name": "pty",
       "sources": ["hal/serial/native/pty.c"],
       "cflags": ["-Wall", "-O2"]
+    },
+    {
+      "target_name": "gpiochip",
+      "sources": ["hal/gpio/native/gpiochip.c"],
+      "cflags": ["-Wall", "-O2"]
     }
   ]
 }
