@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { TerminalLedPanel } from '../hal/leds/terminal-panel.ts';
+import { openHardware } from '../hal/factory.ts';
 import { ControlSocket } from '../hal/line/control-socket.ts';
 import { SimulatedExchange } from '../hal/line/simulated-exchange.ts';
-import { PtyPort } from '../hal/serial/pty-port.ts';
 import { ConfigError, formatIssue, loadConfig } from './config.ts';
 import { FrameClock } from './frame-clock.ts';
 import { Modem } from './modem.ts';
@@ -43,7 +42,9 @@ async function start(argv: string[]): Promise<void> {
   const cfg = loadConfig(values.config, overrides);
   const say = values.quiet ? () => {} : log;
   const notifier = SystemdNotifier.fromEnv(process.env, log);
-  const port = new PtyPort(cfg.serial.link);
+  // DTE port, control lines and LEDs: real or simulated per serial/controlLines/leds/gpio (hal/factory.ts).
+  const hw = await openHardware(cfg, say);
+  const port = hw.port;
   const exchange = new SimulatedExchange({
     numbers: cfg.exchange.numbers,
     line: cfg.exchange.line,
@@ -56,7 +57,8 @@ async function start(argv: string[]): Promise<void> {
   const modem = new Modem({
     port,
     line: exchange,
-    leds: cfg.leds.backend === 'terminal' ? new TerminalLedPanel() : undefined,
+    leds: hw.leds,
+    dteFraming: cfg.serial.framing === 'auto' ? null : cfg.serial.framing,
     clock,
     log: say,
     txLevelDbm0: cfg.modem.txLevelDbm0,
@@ -76,7 +78,7 @@ async function start(argv: string[]): Promise<void> {
   modem.events.on('state', (state) => notifier?.status(status(state)));
 
   // The first lines a user reads: where to point a terminal program.
-  process.stdout.write(`Dialtone ready. DTE port: ${port.name} (linked at ${cfg.serial.link})\n`);
+  process.stdout.write(`Dialtone ready. DTE port: ${port.name}${cfg.serial.backend === 'pty' ? ` (linked at ${cfg.serial.link})` : ''}\n`);
   process.stdout.write(`Try: picocom ${cfg.serial.link}   then type ATDT5551000\n`);
   process.stdout.write(`Control socket: ${cfg.control.socket}\n`);
   if (telemetry) process.stdout.write(`Telemetry: ${mqttUrl}${broker ? ' (embedded broker)' : ''}, topics ${telemetry.topics.base}/#\n`);
@@ -104,7 +106,7 @@ async function start(argv: string[]): Promise<void> {
     watchdog?.stop();
     modem.close();
     control.close();
-    port.close();
+    hw.close();
     await telemetry?.close().catch(() => {});
     await broker?.close().catch(() => {});
     notifier?.close();

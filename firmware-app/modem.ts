@@ -12,6 +12,7 @@ import type { CallLeg, IncomingCall, PhoneLine } from '../hal/line/phone-line.ts
 import type { DtePort } from '../hal/serial/dte-port.ts';
 import { ControlPolicy } from './at/control-policy.ts';
 import type { DtrAction } from './at/control-policy.ts';
+import type { DteFormat } from './at/command-line.ts';
 import type { DialPlan } from './at/dial-string.ts';
 import { DteFlow } from './at/dte-flow.ts';
 import type { FlowMode } from './at/dte-flow.ts';
@@ -59,6 +60,8 @@ export interface ModemOptions {
   txLevelDbm0?: number;
   /** Where stored profiles and numbers live (&W, &Y, &Z); null keeps them in memory. Default `state`. */
   stateDir?: string | null;
+  /** DTE framing fixed by the configuration (serial.framing); null or absent: detected from each "AT". */
+  dteFraming?: DteFormat | null;
 }
 
 /** V.250 +MS carrier names of the modulations offered (B202: Bell 202, not in V.250's list). */
@@ -66,7 +69,11 @@ const CARRIERS: Record<string, Modulation> = { V21: 'v21', B103: 'bell103', V23C
 const RING_CYCLE_MS = 6000; // US cadence: 2 s ring, 4 s silence
 const RING_ON_MS = 2000;
 
-type OpenRecord = Omit<CallRecord, 'durationMs' | 'connectedMs' | 'result'> & { startLineMs: number; connectedAtLineMs: number | null; statsAt: { to: number; from: number } };
+type OpenRecord = Omit<CallRecord, 'durationMs' | 'connectedMs' | 'result'> & {
+  startLineMs: number;
+  connectedAtLineMs: number | null;
+  statsAt: { to: number; from: number };
+};
 
 /**
  * The modem: the DTE port and its AT interpreter on one side, a call and its data pump on the other, and the call
@@ -104,11 +111,17 @@ export class Modem implements AtHost {
     const store = new ProfileStore(o.stateDir === undefined ? 'state' : o.stateDir, o.log);
     this.flow = new DteFlow(o.port);
     this.at = new AtInterpreter(this, (t) => o.port.write(Buffer.from(t, 'latin1')), { store });
-    this.policy = new ControlPolicy(o.port.lines, this.at.opt, () => this.at.s.get(25), (a) => this.dtrOff(a));
+    this.policy = new ControlPolicy(
+      o.port.lines,
+      this.at.opt,
+      () => this.at.s.get(25),
+      (a) => this.dtrOff(a),
+    );
     this.escape = new GuardTimeEscape(
       () => this.at.s.get(2),
       () => this.at.s.get(12) * 20,
     );
+    if (o.dteFraming) this.at.fixFormat(o.dteFraming);
     o.port.onData((d) => this.onDte(d));
     o.port.lines.onBreak((ms) => this.breakFromDte(ms));
     o.line.onIncoming((call) => this.onIncoming(call));
@@ -285,6 +298,24 @@ export class Modem implements AtHost {
 
   get carrierName(): string {
     return Object.keys(CARRIERS).find((k) => CARRIERS[k] === this.modulation) ?? 'V21';
+  }
+
+  /** AT+IPR? (AtHost.dteSpeed): the UART's speed; null on a port without one. */
+  get dteSpeed(): number | null {
+    return this.o.port.speed ?? null;
+  }
+
+  /** AT+IPR=n: the result code goes out first (the port drains before it switches). */
+  setDteSpeed(bps: number): boolean {
+    const port = this.o.port;
+    if (!port.setSpeed) return false;
+    setImmediate(() => {
+      port.setSpeed!(bps).then(
+        () => this.o.log(`modem: DTE speed ${bps} bit/s`),
+        (err: Error) => this.o.log(`modem: DTE speed ${bps} refused: ${err.message}`),
+      );
+    });
+    return true;
   }
 
   /** AT+MS? reports this (AtHost.carrier). */

@@ -57,6 +57,8 @@ export interface LineEvents {
  */
 export class CommandLineReader {
   format: DteFormat = '8N1';
+  /** Framing fixed by AT+ICF (null: detected from each "AT"). */
+  fixed: DteFormat | null = null;
   private line = '';
   private rawA = -1;
   private inLine = false;
@@ -84,7 +86,7 @@ export class CommandLineReader {
     if (!this.inLine) {
       const upper = c >= 97 && c <= 122 ? c - 32 : c;
       if (this.rawA >= 0 && upper === 0x54) {
-        this.format = detectFormat(this.rawA, raw);
+        this.format = this.fixed ?? detectFormat(this.rawA, raw);
         this.inLine = true;
         this.line = '';
         this.rawA = -1;

@@ -1,6 +1,7 @@
 import { applyParity, CommandLineReader } from './command-line.ts';
 import type { DteFormat } from './command-line.ts';
 import { dialReference, parseDialString } from './dial-string.ts';
+import { dteSettingCommand } from './dte-settings.ts';
 import type { DialPlan } from './dial-string.ts';
 import { profilePage } from './pages.ts';
 import { factoryProfile, OPTIONS, ProfileStore, validNumber } from './profiles.ts';
@@ -28,6 +29,10 @@ export interface AtHost {
   selectCarrier(name: string): boolean;
   /** AT+MS?: the current carrier name. */
   readonly carrier: string;
+  /** AT+IPR: the DTE port's speed (null: the port has none, as a pseudo-terminal). */
+  readonly dteSpeed?: number | null;
+  /** AT+IPR=n: switch after the result code has gone out at the old speed; false if the port refuses. */
+  setDteSpeed?(bps: number): boolean;
 }
 
 export interface AtOptions {
@@ -308,10 +313,30 @@ export class AtInterpreter {
       if (name === 'GMR') return this.info(['0.1.0']);
       return this.info(['+GCAP: +MS']);
     }
+    const dte = dteSettingCommand(body, this.dteSettings);
+    if (dte) return Array.isArray(dte) ? this.info(dte) : dte;
     if (body === 'MS?') return this.info([`+MS: ${this.host.carrier}`]);
     if (body === 'MS=?') return this.info(['+MS: (V21,B103,V23C,B202)']);
     if (body.startsWith('MS=')) return this.host.selectCarrier(body.slice(3).split(',')[0]) ? 'ok' : 'error';
     return 'error';
+  }
+
+  /** What +IPR and +ICF act on. */
+  private get dteSettings(): Parameters<typeof dteSettingCommand>[1] {
+    const reader = this.reader;
+    return {
+      speed: this.host.dteSpeed ?? null,
+      setSpeed: (bps) => this.host.setDteSpeed?.(bps) ?? false,
+      fixedFormat: reader.fixed,
+      // From the next "AT" on: this line's result code still goes out in the framing it came in (V.250 §6.2.11).
+      setFixedFormat: (f) => (reader.fixed = f),
+    };
+  }
+
+  /** Fix the DTE framing (configuration serial.framing; AT+ICF); null detects it from each "AT". */
+  fixFormat(f: DteFormat | null): void {
+    this.reader.fixed = f;
+    if (f) this.reader.format = f;
   }
 
   /** Bit-mapped registers S14, S21, S22, S23, S27 mirror the options (Smartmodem 2400 layout). */

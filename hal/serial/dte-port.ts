@@ -14,4 +14,8 @@ export interface DtePort {
   /** RS-232 control lines (DCD, DSR, RI, CTS out; DTR, RTS in). */
   readonly lines: ControlLines;
   close(): void;
+  /** The DTE speed in bit/s, where the port has one (a UART); absent on a pseudo-terminal or a socket. */
+  readonly speed?: number;
+  /** Change the DTE speed after what is queued has gone out at the old speed (AT+IPR). */
+  setSpeed?(bps: number): Promise<void>;
 }

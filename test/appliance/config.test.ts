@@ -70,7 +70,7 @@ const BROKEN: { name: string; text: string | (() => string); message: string | R
     name: 'unknown key at the top level, with a suggestion',
     text: 'modme:\n  modulation: v21\n',
     message:
-      'FILE:1:1: modme: found an unknown key, expected one of the keys device, modem, serial, leds, clock, control, line, exchange, mqtt, watchdog (did you mean modem?)',
+      'FILE:1:1: modme: found an unknown key, expected one of the keys device, modem, serial, leds, gpio, controlLines, clock, control, line, exchange, mqtt, watchdog (did you mean modem?)',
   },
   {
     name: 'unknown key in a section',
@@ -123,6 +123,31 @@ const BROKEN: { name: string; text: string | (() => string); message: string | R
     name: 'gpio LEDs without pins',
     text: 'leds:\n  backend: gpio\n',
     message: 'FILE:2:12: leds.pins: found no pins, expected BCM pin numbers for the LEDs (leds.backend is gpio)',
+  },
+  {
+    name: 'a control line on a pin an LED has',
+    text: 'leds:\n  backend: gpio\n  pins: { HS: 22 }\ncontrolLines:\n  backend: gpio\n  pins: { DCD: 22, DTR: 25 }\n',
+    message: 'FILE:6:16: controlLines.pins.DCD: found 22, expected a pin not already given to HS',
+  },
+  {
+    name: 'CTS on a GPIO pin while the UART does RTS/CTS',
+    text: 'serial: { backend: serialport, device: /dev/null, rtscts: true }\ncontrolLines:\n  backend: gpio\n  pins: { DTR: 25, CTS: 27 }\n',
+    message: 'FILE:4:25: controlLines.pins.CTS: found 27, expected no pin: with serial.rtscts the UART drives CTS on its own pin',
+  },
+  {
+    name: 'a control line on the UART flow-control pins',
+    text: 'serial: { backend: serialport, device: /dev/null, rtscts: true }\ncontrolLines:\n  backend: gpio\n  pins: { DTR: 16 }\n',
+    message: "FILE:4:16: controlLines.pins.DTR: found 16, expected a pin other than 16 and 17 (the UART's CTS and RTS, serial.rtscts is true)",
+  },
+  {
+    name: 'GPIO control lines without DTR',
+    text: 'controlLines:\n  backend: gpio\n  pins: { DCD: 22 }\n',
+    message: 'FILE:2:12: controlLines.pins.DTR: found nothing, expected the BCM pin that reads DTR (controlLines.backend is gpio)',
+  },
+  {
+    name: 'a TCP port out of range',
+    text: 'serial: { backend: tcp, tcp: { host: 0.0.0.0, port: 70000 } }\n',
+    message: 'FILE:1:53: serial.tcp.port: found 70000, expected a TCP port from 1 to 65535',
   },
   {
     name: 'an LED on the UART pins',

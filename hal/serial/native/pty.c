@@ -74,12 +74,43 @@ static napi_value flush_input(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* setSpeed(fd, bps): the termios speed of a serial port, now, without flushing (serialport's update() discards
+ * both queues, which would lose the result code of AT+IPR still on its way out). The caller drains first. */
+static napi_value set_speed(napi_env env, napi_callback_info info) {
+  static const struct { int bps; speed_t code; } SPEEDS[] = {
+    { 300, B300 }, { 1200, B1200 }, { 2400, B2400 }, { 4800, B4800 }, { 9600, B9600 },
+    { 19200, B19200 }, { 38400, B38400 }, { 57600, B57600 }, { 115200, B115200 },
+  };
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t fd, bps;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || napi_get_value_int32(env, argv[1], &bps) != napi_ok) {
+    napi_throw_type_error(env, NULL, "setSpeed(fd: number, bps: number)");
+    return NULL;
+  }
+  speed_t code = 0;
+  for (size_t i = 0; i < sizeof SPEEDS / sizeof SPEEDS[0]; i++) if (SPEEDS[i].bps == bps) code = SPEEDS[i].code;
+  if (!code) {
+    napi_throw_range_error(env, NULL, "unsupported speed");
+    return NULL;
+  }
+  struct termios t;
+  if (tcgetattr(fd, &t) < 0) return throw_errno(env, "tcgetattr");
+  cfsetispeed(&t, code);
+  cfsetospeed(&t, code);
+  if (tcsetattr(fd, TCSANOW, &t) < 0) return throw_errno(env, "tcsetattr");
+  return NULL;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "openPty", NAPI_AUTO_LENGTH, open_pty, NULL, &fn);
   napi_set_named_property(env, exports, "openPty", fn);
   napi_create_function(env, "flushInput", NAPI_AUTO_LENGTH, flush_input, NULL, &fn);
   napi_set_named_property(env, exports, "flushInput", fn);
+  napi_create_function(env, "setSpeed", NAPI_AUTO_LENGTH, set_speed, NULL, &fn);
+  napi_set_named_property(env, exports, "setSpeed", fn);
   return exports;
 }
 
