@@ -123,9 +123,7 @@ function readSource(file: string): Source {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([
-      { file, key: '', found: `an unreadable file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, expected: 'a readable YAML file' },
-    ]);
+    throw new ConfigError([{ file, key: '', found: `an unreadable file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, expected: 'a readable YAML file' }]);
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
@@ -133,21 +131,13 @@ function readSource(file: string): Source {
     throw new ConfigError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return {
-          file,
-          line: pos?.line,
-          col: pos?.col,
-          key: '',
-          found: `a YAML syntax error (${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')})`,
-          expected: 'valid YAML',
-        };
+        return { file, line: pos?.line, col: pos?.col, key: '', found: `a YAML syntax error (${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')})`, expected: 'valid YAML' };
       }),
     );
   }
   const data: unknown = doc.toJS();
   if (data == null) return { file, data: {}, doc, lines };
-  if (!isObject(data))
-    throw new ConfigError([{ file, line: 1, col: 1, key: '', found: describe(data), expected: 'a mapping of keys (such as "modem:") at the top level' }]);
+  if (!isObject(data)) throw new ConfigError([{ file, line: 1, col: 1, key: '', found: describe(data), expected: 'a mapping of keys (such as "modem:") at the top level' }]);
   return { file, data, doc, lines };
 }
 
@@ -210,11 +200,7 @@ function expectedOf(e: ErrorObject): string {
   const ps = (e.parentSchema ?? {}) as Json;
   if (typeof ps.expected === 'string') return ps.expected;
   if (Array.isArray(ps.enum)) return `one of ${ps.enum.join(', ')}`;
-  if (e.keyword === 'type')
-    return String(e.params.type)
-      .split(',')
-      .map((t) => TYPE_WORDS[t] ?? t)
-      .join(' or ');
+  if (e.keyword === 'type') return String(e.params.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
   return e.message ?? 'a valid value';
 }
 
@@ -227,12 +213,7 @@ function editDistance(a: string, b: string): number {
 }
 
 function pointerPath(pointer: string): Path {
-  return pointer === ''
-    ? []
-    : pointer
-        .slice(1)
-        .split('/')
-        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** Turn one schema error into an issue: the key it concerns, the value found there, what the schema wanted. */
@@ -298,13 +279,7 @@ function semanticIssues(cfg: DialtoneConfig): SemanticIssue[] {
     if (file && !existsSync(file)) out.push({ path, found: `${JSON.stringify(file)} (no such file)`, expected: what });
   };
   if (cfg.serial.backend === 'serialport') {
-    if (!cfg.serial.device)
-      out.push({
-        path: ['serial', 'device'],
-        found: 'null',
-        expected: 'a device path such as /dev/serial0 (serial.backend is serialport)',
-        cause: ['serial', 'backend'],
-      });
+    if (!cfg.serial.device) out.push({ path: ['serial', 'device'], found: 'null', expected: 'a device path such as /dev/serial0 (serial.backend is serialport)', cause: ['serial', 'backend'] });
     mustExist(['serial', 'device'], cfg.serial.device, 'an existing serial device');
   }
   out.push(...pinMapIssues(cfg));
@@ -313,24 +288,14 @@ function semanticIssues(cfg: DialtoneConfig): SemanticIssue[] {
   }
   const m = cfg.mqtt;
   if (m.enabled) {
-    if (m.passwordFile && !m.username)
-      out.push({ path: ['mqtt', 'username'], found: 'null', expected: 'a user name to go with mqtt.passwordFile', cause: ['mqtt', 'passwordFile'] });
+    if (m.passwordFile && !m.username) out.push({ path: ['mqtt', 'username'], found: 'null', expected: 'a user name to go with mqtt.passwordFile', cause: ['mqtt', 'passwordFile'] });
     mustExist(['mqtt', 'passwordFile'], m.passwordFile, 'an existing file holding the password');
     if (m.passwordFile && existsSync(m.passwordFile)) {
       try {
         accessSync(m.passwordFile, constants.R_OK);
-        if (statSync(m.passwordFile).mode & 0o004)
-          out.push({
-            path: ['mqtt', 'passwordFile'],
-            found: `${JSON.stringify(m.passwordFile)} (readable by everyone)`,
-            expected: 'a file readable only by the service user or its group (chmod 640 or 600)',
-          });
+        if (statSync(m.passwordFile).mode & 0o004) out.push({ path: ['mqtt', 'passwordFile'], found: `${JSON.stringify(m.passwordFile)} (readable by everyone)`, expected: 'a file readable only by the service user or its group (chmod 640 or 600)' });
       } catch {
-        out.push({
-          path: ['mqtt', 'passwordFile'],
-          found: `${JSON.stringify(m.passwordFile)} (not readable by this user)`,
-          expected: 'a file the service user can read',
-        });
+        out.push({ path: ['mqtt', 'passwordFile'], found: `${JSON.stringify(m.passwordFile)} (not readable by this user)`, expected: 'a file the service user can read' });
       }
     }
     for (const k of ['ca', 'cert', 'key'] as const) mustExist(['mqtt', 'tls', k], m.tls[k], 'an existing PEM file');
@@ -345,12 +310,7 @@ function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
 
 /** A topic-safe device id from the host name: "Retro-Pi.local" → "retro-pi". */
 export function deviceIdFromHost(host = hostname()): string {
-  const id = host
-    .split('.')[0]
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]/g, '-')
-    .replace(/^[^a-z0-9]+/, '')
-    .slice(0, 32);
+  const id = host.split('.')[0].toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 32);
   return id || 'dialtone';
 }
 

@@ -69,11 +69,7 @@ const CARRIERS: Record<string, Modulation> = { V21: 'v21', B103: 'bell103', V23C
 const RING_CYCLE_MS = 6000; // US cadence: 2 s ring, 4 s silence
 const RING_ON_MS = 2000;
 
-type OpenRecord = Omit<CallRecord, 'durationMs' | 'connectedMs' | 'result'> & {
-  startLineMs: number;
-  connectedAtLineMs: number | null;
-  statsAt: { to: number; from: number };
-};
+type OpenRecord = Omit<CallRecord, 'durationMs' | 'connectedMs' | 'result'> & { startLineMs: number; connectedAtLineMs: number | null; statsAt: { to: number; from: number } };
 
 /**
  * The modem: the DTE port and its AT interpreter on one side, a call and its data pump on the other, and the call
@@ -111,12 +107,7 @@ export class Modem implements AtHost {
     const store = new ProfileStore(o.stateDir === undefined ? 'state' : o.stateDir, o.log);
     this.flow = new DteFlow(o.port);
     this.at = new AtInterpreter(this, (t) => o.port.write(Buffer.from(t, 'latin1')), { store });
-    this.policy = new ControlPolicy(
-      o.port.lines,
-      this.at.opt,
-      () => this.at.s.get(25),
-      (a) => this.dtrOff(a),
-    );
+    this.policy = new ControlPolicy(o.port.lines, this.at.opt, () => this.at.s.get(25), (a) => this.dtrOff(a));
     this.escape = new GuardTimeEscape(
       () => this.at.s.get(2),
       () => this.at.s.get(12) * 20,
