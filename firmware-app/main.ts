@@ -3,6 +3,7 @@ import { openHardware } from '../hal/factory.ts';
 import { ControlSocket } from '../hal/line/control-socket.ts';
 import { SimulatedExchange } from '../hal/line/simulated-exchange.ts';
 import { ConfigError, formatIssue, loadConfig } from './config.ts';
+import { doctor } from './doctor/cli.ts';
 import { FrameClock } from './frame-clock.ts';
 import { Modem } from './modem.ts';
 import type { ModemState } from './modem.ts';
@@ -16,7 +17,8 @@ import { MqttTelemetry } from './telemetry/mqtt-telemetry.ts';
 const USAGE = `usage:
   dialtone [start] [--config FILE] [--clock realtime|fast] [--link PATH] [--socket PATH] [--quiet]
   dialtone ring [--socket PATH] [--from NUMBER] (--stdio | -- COMMAND...)
-  dialtone config check FILE`;
+  dialtone config check FILE
+  dialtone doctor [--config FILE]`;
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -134,6 +136,10 @@ async function main(): Promise<void> {
       },
     });
     process.exitCode = await ring({ socket: values.socket!, from: values.from!, command, stdio: values.stdio!, log });
+    return;
+  }
+  if (cmd === 'doctor') {
+    process.exitCode = await doctor(rest);
     return;
   }
   if (cmd === 'config' && rest[0] === 'check' && rest[1]) {

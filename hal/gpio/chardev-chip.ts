@@ -80,6 +80,8 @@ export const HEADER_CHIP_LABELS = ['pinctrl-bcm2835', 'pinctrl-bcm2711', 'pinctr
 export class CharDevGpioChip implements GpioChip {
   readonly name: string;
   readonly label: string;
+  /** Lines on the chip: valid offsets are 0 .. lines − 1. */
+  readonly lines: number;
   private readonly fd: number;
   private readonly claims: PinClaims;
   private readonly open = new Map<number, () => void>();
@@ -97,6 +99,7 @@ export class CharDevGpioChip implements GpioChip {
     this.fd = info.fd;
     this.name = path;
     this.label = info.label;
+    this.lines = info.lines;
     this.claims = new PinClaims(path, info.lines);
   }
 
