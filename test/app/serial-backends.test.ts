@@ -46,7 +46,7 @@ async function modemOn(t: ExecutionContext, serial: HardwareConfig['serial'], wi
     modem.close();
     hw.close();
   });
-  return { hw, modem, log, chip: withGpio ? (hw.gpio() as FakeGpioChip) : null };
+  return { hw, modem, log, chip: withGpio ? ((await hw.gpio()) as FakeGpioChip) : null };
 }
 
 test.serial('UART backend on a socat pty pair: +IPR speed changes, +ICF framing, a flooded call with CTS and DCD on GPIO, DTR drop hangs up', async (t) => {
