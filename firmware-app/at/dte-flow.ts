@@ -95,8 +95,12 @@ export class DteFlow {
 
   /** Back to command mode or on hook: everything buffered is dropped and the DTE may send again. */
   reset(): void {
-    if (this.flushPending) clearImmediate(this.flushPending);
-    this.flushPending = null;
+    if (this.flushPending) {
+      // What the line delivered before the call ended still goes to the DTE, ahead of NO CARRIER.
+      clearImmediate(this.flushPending);
+      this.flushPending = null;
+      this.flushDown();
+    }
     this.up.clear();
     this.down.clear();
     this.xoffFromDte = false;
