@@ -204,7 +204,12 @@ export class V22bisDataPump implements DataPump {
     // after a carrier stops (before the detector's hold time runs out) must not turn into characters.
     // They are also held two frames more, so that a retrain's S1 (recognised some 30 ms after it began, meanwhile
     // decoded as data) can take back the characters it made.
-    if (!this.demod.energy) this.pendingCount = 0;
+    // And none while the received line signal detector is OFF (V.22: circuit 104 is clamped to binary 1 while
+    // circuit 109 is OFF): after the far carrier has gone, line noise can sit above the detector's off threshold.
+    if (!this.demod.energy || !this.demod.carrier) {
+      this.pendingCount = 0;
+      if (!this.demod.carrier) this.deframer.reset(); // a character cut by the loss is not finished by what follows
+    }
     this.commitPending(this.frames - 3);
     for (let k = 0; k < this.demod.symbolCount; k++) this.receiveSymbol(this.demod.symbols[k], this.demod.diffDibits[k], this.demod.diffDibitsMid[k]);
     this.watchLine();
