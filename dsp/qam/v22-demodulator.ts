@@ -17,6 +17,8 @@ import { quadrantOf, STEP_DIBIT } from './v22-constellation.ts';
 export const MF_HALF = 20;
 const MF_TAPS = 2 * MF_HALF + 1;
 const MF_PHASES = 32;
+/** Samples taken into the history per pass (one 20 ms frame). */
+const CHUNK = 160;
 /** Half a symbol period in Q16 samples: 8000 / 1200 = 6⅔. */
 const HALF_SYMBOL_Q16 = Math.round((SAMPLE_RATE / (2 * V22_BAUD)) * 65536);
 /**
@@ -61,10 +63,10 @@ export function matchedFilterTable(): { coeffs: Int16Array; dcGain: number } {
 }
 
 /**
- * V.22 / V.22bis demodulator. Per input sample: mix to baseband with the nominal carrier (one exact period in a
- * table, carrier-table.ts) into a history ring. Every half symbol,
- * at an instant steered by the timing loop: the square-root raised-cosine matched filter evaluated at that
- * fractional delay (filtering and interpolation in one), the AGC (dsp/filters/agc.ts, run on the baseband pairs
+ * V.22 / V.22bis demodulator. The received samples go into a history; every half symbol, at an instant steered by
+ * the timing loop: the square-root raised-cosine matched filter, moved to the carrier, evaluated at that fractional
+ * delay (filtering, interpolation and, with the carrier's exact one-period table (carrier-table.ts), the mix to
+ * baseband in one), the AGC (dsp/filters/agc.ts, run on the baseband pairs
  * so the far signal alone sets the gain), and the T/2 equaliser's input. Every symbol: Gardner timing error,
  * equaliser output, derotation by the carrier loop (second order, decision directed), slicer (4 or 16 points),
  * LMS update and the differential decode. Results: `symbols[0..symbolCount)` per call, each (quadrant step << 2)
@@ -93,8 +95,10 @@ export class V22Demodulator {
 
   private readonly carrierTable: CarrierTable;
   private phase = 0;
-  private readonly hist = new Int16Array(2 * MF_TAPS); // doubled ring of the received samples
-  private hPos = 0;
+  /** The last MF_TAPS − 1 samples of the previous pass, then this pass's (at most CHUNK). */
+  private readonly hist = new Int16Array(MF_TAPS - 1 + CHUNK);
+  private hPos = 0; // oldest sample of the current output's window
+  private newestPhase = 0; // carrier table index of the current output's newest sample
   private readonly mfRe: Int16Array;
   private readonly mfIm: Int16Array;
   private toNext = HALF_SYMBOL_Q16;
@@ -195,30 +199,33 @@ export class V22Demodulator {
 
   process(rx: Int16Array, n: number): void {
     this.symbolCount = 0;
-    const hist = this.hist;
-    const period = this.carrierTable.period;
-    let phase = this.phase;
-    let pos = this.hPos;
-    let toNext = this.toNext;
-    for (let i = 0; i < n; i++) {
-      const x = rx[i];
-      hist[pos] = x;
-      hist[pos + MF_TAPS] = x;
-      pos = pos + 1 === MF_TAPS ? 0 : pos + 1;
-      phase = phase + 1 === period ? 0 : phase + 1;
-      toNext -= 65536;
-      if (toNext <= 0) {
-        this.hPos = pos;
-        this.phase = phase;
-        this.toNext = toNext;
-        this.halfSymbol(-toNext);
-        toNext = this.toNext + HALF_SYMBOL_Q16; // the timing loop may have moved it
-      }
-    }
-    this.phase = phase;
-    this.hPos = pos;
-    this.toNext = toNext;
+    for (let start = 0; start < n; start += CHUNK) this.chunk(rx, start, Math.min(CHUNK, n - start));
     this.frameLevel();
+  }
+
+  /**
+   * Samples rx[start, start + n): appended to the history, then the matched filter at each half-symbol instant
+   * among them. `toNext` (Q16 samples) counts from just before the pass's first sample: the instant falls at the
+   * first sample i with toNext ≤ 65536·(i + 1), `frac` = 65536·(i + 1) − toNext before it.
+   */
+  private chunk(rx: Int16Array, start: number, n: number): void {
+    const hist = this.hist;
+    for (let i = 0; i < n; i++) hist[MF_TAPS - 1 + i] = rx[start + i];
+    const period = this.carrierTable.period;
+    let toNext = this.toNext;
+    for (;;) {
+      const i = toNext <= 65536 ? 0 : ((toNext + 65535) >>> 16) - 1;
+      if (i >= n) break;
+      const frac = 65536 * (i + 1) - toNext;
+      this.hPos = i;
+      this.newestPhase = (this.phase + i) % period;
+      this.toNext = -frac;
+      this.halfSymbol(frac);
+      toNext = 65536 * (i + 1) + this.toNext + HALF_SYMBOL_Q16; // the timing loop may have moved it
+    }
+    this.toNext = toNext - 65536 * n;
+    this.phase = (this.phase + n) % period;
+    hist.copyWithin(0, n, n + MF_TAPS - 1);
   }
 
   /**
@@ -248,10 +255,9 @@ export class V22Demodulator {
     }
     ar = (ar + br + 0x4000) >> 15;
     ai = (ai + bi + 0x4000) >> 15;
-    // The newest sample's carrier phase (this.phase is the next sample's): (ar + j·ai)·e^{−jωn}.
-    const t = this.phase === 0 ? this.carrierTable.period - 1 : this.phase - 1;
-    const cos = this.carrierTable.cos[t];
-    const sin = this.carrierTable.sin[t];
+    // Back to baseband at the newest sample's carrier phase: (ar + j·ai)·e^{−jωn}.
+    const cos = this.carrierTable.cos[this.newestPhase];
+    const sin = this.carrierTable.sin[this.newestPhase];
     const yr = (Math.imul(ar, cos) + Math.imul(ai, sin) + 0x4000) >> 15;
     const yi = (Math.imul(ai, cos) - Math.imul(ar, sin) + 0x4000) >> 15;
     this.power += (Math.imul(yr, yr) >>> 8) + (Math.imul(yi, yi) >>> 8);

@@ -56,8 +56,8 @@ export function modulatorTable(dataDbm0: number): { coeffs: Int16Array; scale: n
 const OLA_BITS = 8;
 /** Output samples one symbol's pulse touches: 6 symbol periods of 40/3 samples. */
 const PULSE_SAMPLES = (STEPS_PER_SYMBOL * TX_SPAN_SYMBOLS) / STEPS_PER_SAMPLE;
-/** Overlap-add ring (a power of two above PULSE_SAMPLES). */
-const RING = 128;
+/** Samples produced per pass over the overlap-add buffer (one 20 ms frame). */
+const CHUNK = 160;
 /** Symbol arrival phases: a symbol arrives 0, 1 or 2 steps (1/24000 s) before a sample; three symbols are 40 samples. */
 const ARRIVAL_PHASES = STEPS_PER_SAMPLE;
 /** Samples in which the baud and carrier (period 10, 20 or 40 samples at 2400, 1200 or 1800 Hz) both repeat. */
@@ -69,14 +69,14 @@ const CYCLE_SAMPLES = STEPS_PER_SYMBOL;
  * at a given step of that cycle always meets the carrier at the same phase: the passband pulse of each of the 16
  * points for each of the three arrival phases is computed at construction (the polyphase coefficients of
  * modulatorTable times the carrier table, as exact integer products), and per symbol the modulator adds the 80
- * samples of its pulse into an overlap-add ring; per sample it takes one sum out and rounds it. That is the same
+ * samples of its pulse into an overlap-add buffer; per sample it takes one sum out and rounds it. That is the same
  * arithmetic as filtering the symbols and mixing every sample, with 6 adds per sample instead of 14 products.
  */
 export class V22Modulator {
   /** pulses[((point · 3 + arrival) · 80 + m)]: the point's contribution m samples after it arrived, Q(OLA_BITS). */
   private readonly pulses: Int32Array;
-  private readonly ola = new Int32Array(RING);
-  private olaPos = 0;
+  /** Overlap-add buffer: [0, CHUNK) the samples of this pass, then the tails of the pulses reaching beyond it. */
+  private readonly ola = new Int32Array(CHUNK + PULSE_SAMPLES);
   private baudPhase = 0;
   private guardPhase = 0;
   private readonly guard: CarrierTable | null;
@@ -98,48 +98,45 @@ export class V22Modulator {
 
   /** Fill out[0..n) from `source`, which is asked for a symbol every 40/3 samples. */
   process(out: Int16Array, n: number, source: SymbolSource): void {
+    for (let start = 0; start < n; start += CHUNK) this.chunk(out, start, Math.min(CHUNK, n - start), source);
+  }
+
+  private chunk(out: Int16Array, start: number, n: number, source: SymbolSource): void {
     const ola = this.ola;
-    let pos = this.olaPos;
     let baud = this.baudPhase;
     const g = this.guard;
     for (let i = 0; i < n; i++) {
       baud += STEPS_PER_SAMPLE;
       if (baud >= STEPS_PER_SYMBOL) {
         baud -= STEPS_PER_SYMBOL;
-        this.olaPos = pos;
-        this.push(source.nextSymbol(), baud);
+        this.push(source.nextSymbol(), baud, i);
       }
-      let y = (ola[pos] + (1 << (OLA_BITS - 1))) >> OLA_BITS;
-      ola[pos] = 0;
-      pos = (pos + 1) & (RING - 1);
+      let y = (ola[i] + (1 << (OLA_BITS - 1))) >> OLA_BITS;
       if (g !== null && this.silentRun < TX_SPAN_SYMBOLS) {
         y += (Math.imul(g.sin[this.guardPhase], this.guardAmp) + 0x4000) >> 15;
         this.guardPhase = this.guardPhase + 1 === g.period ? 0 : this.guardPhase + 1;
       }
-      out[i] = y > 32767 ? 32767 : y < -32768 ? -32768 : y;
+      out[start + i] = y > 32767 ? 32767 : y < -32768 ? -32768 : y;
     }
-    this.olaPos = pos;
     this.baudPhase = baud;
+    // The tails become the start of the next pass.
+    ola.copyWithin(0, n, n + PULSE_SAMPLES);
+    ola.fill(0, PULSE_SAMPLES, n + PULSE_SAMPLES);
   }
 
-  /** Add the pulse of point `index` (or nothing, SILENT), which arrived `arrival` steps before the current sample. */
-  private push(index: number, arrival: number): void {
+  /** Add the pulse of point `index` (or nothing, SILENT), arrived `arrival` steps before sample `at` of this pass. */
+  private push(index: number, arrival: number, at: number): void {
     this.silentRun = index === SILENT ? this.silentRun + 1 : 0;
     this.symbols++;
     if (index === SILENT) return;
     const p = this.pulses;
-    const base = (index * ARRIVAL_PHASES + arrival) * PULSE_SAMPLES;
+    const base = (index * ARRIVAL_PHASES + arrival) * PULSE_SAMPLES - at;
     const ola = this.ola;
-    const pos = this.olaPos;
-    for (let m = 0; m < PULSE_SAMPLES; m++) {
-      const k = (pos + m) & (RING - 1);
-      ola[k] = (ola[k] + p[base + m]) | 0;
-    }
+    for (let k = at; k < at + PULSE_SAMPLES; k++) ola[k] = (ola[k] + p[base + k]) | 0;
   }
 
   reset(): void {
     this.ola.fill(0);
-    this.olaPos = 0;
     this.baudPhase = 0;
     this.guardPhase = 0;
     this.symbols = 0;
