@@ -1,3 +1,4 @@
+import { AutomodePump } from './automode-pump.ts';
 import { DEFAULT_TIMINGS, FskDataPump } from './fsk/fsk-pump.ts';
 import { FSK_MODES } from './fsk/specs.ts';
 import type { FskModulation } from './fsk/specs.ts';
@@ -5,10 +6,14 @@ import type { DataPump, PumpRole } from './pump.ts';
 import { V22bisDataPump } from './qam/v22bis-pump.ts';
 import { V42DataPump, type V42Options } from './v42/v42-pump.ts';
 
-/** Every modulation Dialtone offers, by the name configuration and telemetry use. */
-export type Modulation = FskModulation | 'v22' | 'bell212a' | 'v22bis';
+/**
+ * Every modulation Dialtone offers, by the name configuration and telemetry use. 'auto': answering, the automode
+ * answerer (dsp/automode-pump.ts: V.22bis, V.22, Bell 212A, V.21 or Bell 103, whichever calls); calling, V.22bis
+ * (which takes V.22 or Bell 212A from what answers).
+ */
+export type Modulation = FskModulation | 'v22' | 'bell212a' | 'v22bis' | 'auto';
 
-export const MODULATIONS: readonly Modulation[] = ['v21', 'bell103', 'v23', 'bell202', 'v22', 'bell212a', 'v22bis'];
+export const MODULATIONS: readonly Modulation[] = ['v21', 'bell103', 'v23', 'bell202', 'v22', 'bell212a', 'v22bis', 'auto'];
 
 export interface PumpSettings {
   txLevelDbm0: number;
@@ -25,6 +30,9 @@ export interface PumpSettings {
 /** A data pump of `modulation` for one end of a call. */
 export function createDataPump(modulation: Modulation, role: PumpRole, s: PumpSettings): DataPump {
   switch (modulation) {
+    case 'auto':
+      if (role === 'answerer') return new AutomodePump({ txLevelDbm0: s.txLevelDbm0, carrierDetectMs: s.carrierDetectMs, carrierLossMs: s.carrierLossMs });
+      return createDataPump('v22bis', role, s);
     case 'v22':
     case 'v22bis':
     case 'bell212a': {

@@ -280,14 +280,17 @@ export class Modem implements AtHost {
     this.showLeds();
   }
 
-  selectCarrier(name: string): boolean {
+  selectCarrier(spec: string): boolean {
+    const [name, automode = '0'] = spec.split(',');
     const m = CARRIERS[name];
-    if (!m) return false;
-    this.modulation = m;
+    // Automode (V.250 +MS's second field) answers V.22bis, V.22, Bell 212A, V.21 or Bell 103: offered with V22B only.
+    if (!m || !['0', '1', ''].includes(automode) || (automode === '1' && m !== 'v22bis')) return false;
+    this.modulation = automode === '1' ? 'auto' : m;
     return true;
   }
 
   get carrierName(): string {
+    if (this.modulation === 'auto') return 'V22B,1';
     return Object.keys(CARRIERS).find((k) => CARRIERS[k] === this.modulation) ?? 'V21';
   }
 

@@ -397,7 +397,10 @@ export class V22Demodulator {
     const floor = this.carrier ? Math.max(this.offPower, this.signalPower / 16) : this.offPower;
     this.energy = mean >= floor;
     if (!this.carrier) {
-      this.aboveFrames = mean >= this.onPower ? this.aboveFrames + 1 : 0;
+      // Once a carrier has been heard, it comes back only within 12 dB of its level: the line noise left when it
+      // went (above −45 dBm0 at 25 dB SNR) must not turn the detector on again.
+      const on = Math.max(this.onPower, this.signalPower / 16);
+      this.aboveFrames = mean >= on ? this.aboveFrames + 1 : 0;
       if (this.aboveFrames >= CARRIER_ON_FRAMES) {
         this.carrier = true;
         this.signalPower = mean;

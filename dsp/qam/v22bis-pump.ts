@@ -6,6 +6,8 @@ import { AsyncBitDeframer } from '../uart/async-bits.ts';
 import { AsyncFramer } from '../uart/async-framer.ts';
 import { ByteRing } from '../uart/byte-ring.ts';
 import { SILENT, V22bisEncoder, V22_Q34 } from './v22-constellation.ts';
+import { FarFallbackDetector, LineQuality } from './line-quality.ts';
+import { PendingChars } from './pending-chars.ts';
 import { BellToneDetector, S1Detector } from './v22bis-detectors.ts';
 import { V22Demodulator } from './v22-demodulator.ts';
 import { HIGH_CHANNEL_HZ, LOW_CHANNEL_HZ, V22Modulator, type GuardTone } from './v22-modulator.ts';
@@ -51,6 +53,11 @@ export interface V22bisPumpOptions {
    * when it hears 2225 Hz.
    */
   bell?: boolean;
+  /**
+   * Calling: a Bell 212A originate modem that answers only the 2225 Hz tone (no V.22 unscrambled ones), as a 212A
+   * that knows nothing of V.22 does.
+   */
+  bellOnly?: boolean;
 }
 
 const SYMBOLS_PER_MS = 0.6;
@@ -74,8 +81,6 @@ const V22_DATA_AFTER = sym(765);
 const EQUALISER_DELAY_SYMBOLS = 3;
 /** Bits of an 8N1 character: start, 8 data, stop (the pump's framer format). */
 const CHAR_BITS = 10;
-/** Equaliser MSE (dB re the mean point power) above which the data are taken to be lost: retrain. */
-const RETRAIN_MSE_DB = -10;
 
 /**
  * A V.22bis (and V.22) data pump for one call: the start-up sequences of V.22bis §6.3.1, rate selection by S1,
@@ -86,8 +91,9 @@ export class V22bisDataPump implements DataPump {
   state: V22bisState;
   readonly tx: AsyncFramer;
   readonly rx = new ByteRing(4096);
-  overruns = 0;
   retrains = 0;
+  /** Falls back from 2400 to 1200 bit/s on a poor line, by this end or the far end (line-quality.ts). */
+  fallbacks = 0;
   /**
    * Synchronous data (V.22 §4 mode i, and the BER measurements): when set, data bits go from `nextBit` straight to
    * the scrambler and from the descrambler straight to `putBit`, bypassing the async framer and deframer.
@@ -100,6 +106,7 @@ export class V22bisDataPump implements DataPump {
   private readonly tone: AnswerToneGenerator;
   private readonly bellTone: BellToneDetector;
   private bellPeer = false;
+  private readonly bellOnly: boolean;
   private readonly scrambler = new V22Scrambler();
   private readonly descrambler = new V22Descrambler();
   private readonly encoder = new V22bisEncoder();
@@ -110,7 +117,10 @@ export class V22bisDataPump implements DataPump {
   private clock = 0; // transmitted symbols since the state began
   private frames = 0;
   private lostFrames = 0;
-  private badMseFrames = 0;
+  private handshakeFrom = 0; // frame the current handshake (start-up, retrain or fallback) began
+  private readonly quality = new LineQuality();
+  private readonly farFallback = new FarFallbackDetector();
+  private fallbackWanted = false;
   // Receive-side pattern detectors.
   private usb1Run = 0;
   private readonly s1a = new S1Detector();
@@ -129,11 +139,8 @@ export class V22bisDataPump implements DataPump {
   private onesRun = 0;
   private sb1At = -1;
   private usb1Heard = false;
-  private readonly pending = new Uint8Array(64); // characters of the last frames, not yet committed to rx
-  private readonly pendingFrame = new Int32Array(64);
-  private readonly pendingSymbol = new Int32Array(64); // received symbol count when each was decoded
+  private readonly pending = new PendingChars(this.rx); // characters of the last frames, not yet committed to rx
   private rxSymbols = 0;
-  private pendingCount = 0;
   private wideSymbols = 0; // symbols off the 1200 bit/s points since decoding four bits a symbol
 
   constructor(
@@ -150,16 +157,12 @@ export class V22bisDataPump implements DataPump {
     });
     this.demod = new V22Demodulator({ carrierHz: caller ? HIGH_CHANNEL_HZ : LOW_CHANNEL_HZ });
     this.bellPeer = opts.bell ?? false;
+    this.bellOnly = opts.bellOnly ?? false;
     this.tone = new AnswerToneGenerator(this.bellPeer ? 'bell' : 'ans', { levelDbm0: level });
     this.bellTone = new BellToneDetector();
     this.tx = new AsyncFramer(undefined, 4096);
     this.deframer = new AsyncBitDeframer({
-      putByte: (b) => {
-        if (this.pendingCount === this.pending.length) this.commitPending(this.frames); // full: let the oldest go
-        this.pending[this.pendingCount] = b;
-        this.pendingSymbol[this.pendingCount] = this.rxSymbols;
-        this.pendingFrame[this.pendingCount++] = this.frames;
-      },
+      putByte: (b) => this.pending.push(b, this.frames, this.rxSymbols),
     });
     this.answerToneFrames = Math.round((opts.answerToneMs ?? 3000) / 20);
     this.timeoutFrames = Math.round((opts.handshakeTimeoutMs ?? 20_000) / 20);
@@ -175,6 +178,10 @@ export class V22bisDataPump implements DataPump {
 
   get rxLevelDbm0(): number {
     return this.demod.levelDbm0;
+  }
+
+  get overruns(): number {
+    return this.pending.overruns;
   }
 
   get framingErrors(): number {
@@ -207,10 +214,10 @@ export class V22bisDataPump implements DataPump {
     // And none while the received line signal detector is OFF (V.22: circuit 104 is clamped to binary 1 while
     // circuit 109 is OFF): after the far carrier has gone, line noise can sit above the detector's off threshold.
     if (!this.demod.energy || !this.demod.carrier) {
-      this.pendingCount = 0;
+      this.pending.clear();
       if (!this.demod.carrier) this.deframer.reset(); // a character cut by the loss is not finished by what follows
     }
-    this.commitPending(this.frames - 3);
+    this.pending.commit(this.frames - 3);
     for (let k = 0; k < this.demod.symbolCount; k++) this.receiveSymbol(this.demod.symbols[k], this.demod.diffDibits[k], this.demod.diffDibitsMid[k]);
     this.watchLine();
     if (this.state === 'await-usb1' && this.bellTone.process(rxAudio) && this.demod.carrier) {
@@ -257,9 +264,11 @@ export class V22bisDataPump implements DataPump {
       case 'send-sb1-2400':
         return this.encoder.encode(this.scrambledDibit(1), this.scrambledDibit(1));
       case 'connected':
-        if (this.retrainWanted && this.charBitsLeft === 0) {
+        if ((this.retrainWanted || this.fallbackWanted) && this.charBitsLeft === 0) {
+          if (this.fallbackWanted) this.startFallback();
+          else this.startRetrain(false);
           this.retrainWanted = false;
-          this.startRetrain(false);
+          this.fallbackWanted = false;
           return this.nextSymbolOfState();
         }
         if (this.rate === 1200) return this.encoder.encode(this.scrambledDibit(-1), V22_Q34);
@@ -286,7 +295,7 @@ export class V22bisDataPump implements DataPump {
       this.charBitsLeft--;
       return this.tx.nextBit();
     }
-    if (this.retrainWanted) return 1;
+    if (this.retrainWanted || this.fallbackWanted) return 1;
     const bit = this.tx.nextBit();
     if (bit === 0) this.charBitsLeft = CHAR_BITS - 1;
     return bit;
@@ -337,11 +346,18 @@ export class V22bisDataPump implements DataPump {
       // A retrain coming (V.22bis §6.3.1.3): what the S1 made of the data so far is not data; stop taking more.
       if (!this.s1Seen && this.state === 'connected') {
         // The pattern detectors see the raw samples; the data come through the equaliser, 3 symbols later.
-        this.dropPendingFrom(this.rxSymbols - Math.max(this.s1a.run, this.s1b.run) + EQUALISER_DELAY_SYMBOLS + 1);
+        this.pending.dropFrom(this.rxSymbols - Math.max(this.s1a.run, this.s1b.run) + EQUALISER_DELAY_SYMBOLS + 1);
         this.rxData = false;
       }
       this.s1Seen = true;
     } else if (this.s1Seen && !a && !b) this.farS1Ended();
+    // The far end falling back to 1200 bit/s (line-quality.ts): what its 1200 bit/s points made as 2400 bit/s data is
+    // not data; follow it.
+    if (this.state === 'connected' && this.rate === 2400 && !this.s1Seen && !this.fallbackWanted && this.farFallback.step(s & 3)) {
+      this.pending.dropFrom(this.rxSymbols - FarFallbackDetector.window);
+      this.rxData = false;
+      this.fallbackWanted = true;
+    }
     this.bit(s >> 3);
     this.bit((s >> 2) & 1);
     if (this.rxWide) {
@@ -349,7 +365,7 @@ export class V22bisDataPump implements DataPump {
       this.bit((s >> 1) & 1);
       this.bit(s & 1);
     }
-    if (this.state === 'await-usb1' && this.usb1Run >= USB1_DETECT && this.demod.carrier && this.bellTone.usb1) this.enter('caller-silence');
+    if (this.state === 'await-usb1' && this.usb1Run >= USB1_DETECT && this.demod.carrier && this.bellTone.usb1 && !this.bellOnly) this.enter('caller-silence');
     // Train from the first S1 (restarting whatever noise taught the equaliser before), or, calling, once our own S1
     // is out (the answerer's S1 follows it); a V.22 answerer never sends S1, so the caller starts then in any case.
     if (this.s1Seen && this.state !== 'connected' && !this.trainedOnS1) {
@@ -418,34 +434,11 @@ export class V22bisDataPump implements DataPump {
     }
   }
 
-  /** Move the characters decoded in frames up to `upTo` into rx, keeping the younger ones pending, in order. */
-  private commitPending(upTo: number): void {
-    let k = 0;
-    while (k < this.pendingCount && this.pendingFrame[k] <= upTo) {
-      if (!this.rx.push(this.pending[k])) this.overruns++;
-      k++;
-    }
-    if (k === 0) return;
-    this.pending.copyWithin(0, k, this.pendingCount);
-    this.pendingFrame.copyWithin(0, k, this.pendingCount);
-    this.pendingSymbol.copyWithin(0, k, this.pendingCount);
-    this.pendingCount -= k;
-  }
-
-  /** Forget the pending characters decoded at or after received symbol `from`. */
-  private dropPendingFrom(from: number): void {
-    while (this.pendingCount > 0 && this.pendingSymbol[this.pendingCount - 1] >= from) this.pendingCount--;
-  }
-
   /** Retrain: S1, scrambled ones, and the rate clock from the end of the far S1 (now, when `responding`). */
   private startRetrain(responding: boolean): void {
     this.retrains++;
-    // A character cut by a retrain the far end asked for is dropped whole, so the next one starts clean.
-    while (this.charBitsLeft > 0 && !this.syncData) {
-      this.tx.nextBit();
-      this.charBitsLeft--;
-    }
-    this.pendingCount = 0; // characters made of the S1 that called for this
+    this.dropCharacterOnLine();
+    this.pending.clear(); // characters made of the S1 that called for this
     this.sb1At = -1;
     this.trainedOnS1 = true;
     this.rxData = false;
@@ -456,11 +449,42 @@ export class V22bisDataPump implements DataPump {
     this.enter('send-s1');
   }
 
+  /**
+   * Fallback to 1200 bit/s (line-quality.ts), asked for by this end's LineQuality or followed from the far end's
+   * 1200 bit/s points: scrambled ones at 1200 bit/s, four-point decisions, and V.22's timing to data (§6.3.1.2: the
+   * far scrambled ones recognised, data 765 ms later), as a V.22 pair starts. 2400 bit/s is not tried again.
+   */
+  private startFallback(): void {
+    this.fallbacks++;
+    this.dropCharacterOnLine();
+    this.pending.clear();
+    this.sb1At = -1;
+    this.sb1Bits = 0;
+    this.trainedOnS1 = true;
+    this.rxData = false;
+    this.rxWide = false;
+    this.rate = 1200;
+    this.demod.sixteen = false;
+    this.demod.adapt = 'train';
+    this.circuit112At = -1;
+    this.enter('send-sb1');
+  }
+
+  /** A character cut by a retrain or a fallback is dropped whole, so the next one starts clean. */
+  private dropCharacterOnLine(): void {
+    while (this.charBitsLeft > 0 && !this.syncData) {
+      this.tx.nextBit();
+      this.charBitsLeft--;
+    }
+  }
+
   private connect(rate: 1200 | 2400): void {
     this.rate = rate;
     this.rxWide = rate === 2400;
     this.demod.sixteen = rate === 2400;
     this.demod.adapt = 'track';
+    this.quality.restart();
+    this.farFallback.reset();
     if (!this.rxData) {
       this.rxData = true;
       this.deframer.reset();
@@ -472,7 +496,7 @@ export class V22bisDataPump implements DataPump {
   private watchLine(): void {
     if (this.state === 'carrier-lost') return;
     if (this.state !== 'connected') {
-      if (this.frames > this.timeoutFrames) this.enter('carrier-lost');
+      if (this.frames - this.handshakeFrom > this.timeoutFrames) this.enter('carrier-lost');
       return;
     }
     this.lostFrames = this.demod.carrier ? 0 : this.lostFrames + 1;
@@ -480,14 +504,14 @@ export class V22bisDataPump implements DataPump {
       this.enter('carrier-lost');
       return;
     }
-    this.badMseFrames = this.demod.carrier && this.demod.mseDb > RETRAIN_MSE_DB ? this.badMseFrames + 1 : 0;
-    if (this.badMseFrames >= 50 && this.rate === 2400) {
-      this.badMseFrames = 0;
-      this.retrainWanted = true;
-    }
+    if (this.rate !== 2400 || this.retrainWanted || this.fallbackWanted) return;
+    const act = this.quality.judge(this.frames, this.demod.carrier, this.demod.mseDb);
+    if (act === 'retrain') this.retrainWanted = true;
+    else if (act === 'fallback') this.fallbackWanted = true;
   }
 
   private enter(state: V22bisState): void {
+    if (this.state === 'connected' && state !== 'carrier-lost') this.handshakeFrom = this.frames;
     this.state = state;
     this.clock = 0;
     if (state === 'send-usb1' || state === 'await-usb1' || state === 'bell-answer-tone') this.sb1Bits = 0;

@@ -25,7 +25,7 @@ export interface AtHost {
   info(n: number): string[] | null;
   /** Settings changed (LEDs such as AA, control lines per &C &S &K). */
   changed(): void;
-  /** AT+MS: select the modulation by its V.250 carrier name; false if not offered. */
+  /** AT+MS: select the modulation by its V.250 carrier name and automode flag ("V22B,1"); false if not offered. */
   selectCarrier(name: string): boolean;
   /** AT+MS?: the current carrier name. */
   readonly carrier: string;
@@ -316,8 +316,9 @@ export class AtInterpreter {
     const dte = dteSettingCommand(body, this.dteSettings);
     if (dte) return Array.isArray(dte) ? this.info(dte) : dte;
     if (body === 'MS?') return this.info([`+MS: ${this.host.carrier}`]);
-    if (body === 'MS=?') return this.info(['+MS: (V21,B103,V23C,B202)']);
-    if (body.startsWith('MS=')) return this.host.selectCarrier(body.slice(3).split(',')[0]) ? 'ok' : 'error';
+    // V.250 +MS=<carrier>[,<automode>]: automode 1 (with V22B) answers whatever calls; the rates that follow are ignored.
+    if (body === 'MS=?') return this.info(['+MS: (V21,B103,V23C,B202,V22,B212,V22B),(0,1)']);
+    if (body.startsWith('MS=')) return this.host.selectCarrier(body.slice(3).split(',').slice(0, 2).join(',')) ? 'ok' : 'error';
     return 'error';
   }
 

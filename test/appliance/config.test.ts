@@ -87,7 +87,7 @@ const BROKEN: { name: string; text: string | (() => string); message: string | R
   {
     name: 'enum: an unknown modulation',
     text: 'modem:\n  modulation: v34\n',
-    message: 'FILE:2:15: modem.modulation: found "v34", expected one of v21, bell103, v23, bell202, v22, bell212a, v22bis',
+    message: 'FILE:2:15: modem.modulation: found "v34", expected one of v21, bell103, v23, bell202, v22, bell212a, v22bis, auto',
   },
   {
     name: 'a telephone number with a letter',

@@ -1,0 +1,155 @@
+import { DEFAULT_TIMINGS, FskDataPump } from './fsk/fsk-pump.ts';
+import { FSK_MODES } from './fsk/specs.ts';
+import type { DataPump } from './pump.ts';
+import { FRAME_SAMPLES, SAMPLE_RATE } from './q15.ts';
+import { V22bisDataPump } from './qam/v22bis-pump.ts';
+import { FskCallerDetector } from './tones/fsk-caller-detector.ts';
+
+/** What an automode answerer found the caller to be. */
+export type AutomodeIdentity = 'v22bis' | 'v22' | 'bell212a' | 'v21' | 'bell103';
+
+export interface AutomodeOptions {
+  txLevelDbm0?: number;
+  /** FSK: far carrier must hold this long before connecting (S9). */
+  carrierDetectMs?: number;
+  /** Far carrier may vanish this long before the call drops (S10). */
+  carrierLossMs?: number;
+  /** 2400: offer V.22bis; 1200: V.22 at most. */
+  maxRate?: 1200 | 2400;
+  /** V.25 answer tone, ms (default 3000, as V22bisDataPump). */
+  answerToneMs?: number;
+  /** How long each offer (V.22 unscrambled ones, the Bell 2225 Hz tone) is held before the other, ms. */
+  offerMs?: number;
+  /** No caller identified in this long: give up (carrier-lost). */
+  handshakeTimeoutMs?: number;
+}
+
+const FRAME_MS = (FRAME_SAMPLES * 1000) / SAMPLE_RATE;
+
+/**
+ * The automode answering modem (the practice of V.22bis/V.32bis-era modems, following V.25): it answers with the
+ * V.25 answer tone, then offers V.22bis (unscrambled binary ones at 2400 Hz), then the Bell answer tone (2225 Hz),
+ * in turn, while it listens for what the caller sends:
+ *   S1 (V.22bis caller) or scrambled ones (V.22 caller) after the unscrambled ones: the V.22bis pump's own handshake;
+ *   scrambled ones at 1200 Hz after 2225 Hz: a Bell 212A caller (V22bisDataPump in its Bell answering mode);
+ *   980/1180 Hz or 1270/1070 Hz (FskCallerDetector): a V.21 or Bell 103 caller, which sends its mark as soon as it
+ *   takes the answer tone (or our unscrambled ones) for the answering carrier; then an FSK pump takes over, sending
+ *   its own carrier at once.
+ * Until the caller is known the pump of the current offer does the work; from then on the pump of the identified
+ * mode carries the call. Implements DataPump by delegation.
+ */
+export class AutomodePump implements DataPump {
+  readonly role = 'answerer' as const;
+  /** The caller's mode once known (for a QAM caller, final at CONNECT: V.22bis at 2400, V.22 at 1200). */
+  identified: AutomodeIdentity | null = null;
+  private pump: DataPump;
+  private offer: 'itu' | 'bell';
+  private offerFrames = 0;
+  private frames = 0;
+  private lost = false;
+  private readonly detector = new FskCallerDetector();
+  private readonly offerLimit: number;
+  private readonly timeoutFrames: number;
+
+  constructor(private readonly opts: AutomodeOptions = {}) {
+    this.offerLimit = Math.round((opts.offerMs ?? 3000) / FRAME_MS);
+    this.timeoutFrames = Math.round((opts.handshakeTimeoutMs ?? 30_000) / FRAME_MS);
+    this.offer = 'itu';
+    this.pump = this.qamPump(false, opts.answerToneMs ?? 3000);
+  }
+
+  get state(): string {
+    return this.lost ? 'carrier-lost' : this.pump.state;
+  }
+
+  get tx(): DataPump['tx'] {
+    return this.pump.tx;
+  }
+
+  get rx(): DataPump['rx'] {
+    return this.pump.rx;
+  }
+
+  get carrier(): boolean {
+    return this.pump.carrier;
+  }
+
+  get connectRate(): number {
+    return this.pump.connectRate;
+  }
+
+  get rxLevelDbm0(): number {
+    return this.pump.rxLevelDbm0;
+  }
+
+  get overruns(): number {
+    return this.pump.overruns;
+  }
+
+  get framingErrors(): number {
+    return this.pump.framingErrors;
+  }
+
+  /** The pump carrying the call (a V22bisDataPump or an FskDataPump once identified). */
+  get current(): DataPump {
+    return this.pump;
+  }
+
+  process(rxAudio: Int16Array, txAudio: Int16Array): void {
+    this.frames++;
+    if (this.lost) {
+      txAudio.fill(0, 0, FRAME_SAMPLES);
+      return;
+    }
+    if (this.identified === null) this.listen(rxAudio);
+    this.pump.process(rxAudio, txAudio);
+    if (this.identified === null || this.identified === 'v22bis') this.watchQam();
+  }
+
+  /** Before the caller is known: FSK callers by their tones, the timeout, and the turn of the offers. */
+  private listen(rxAudio: Int16Array): void {
+    const fsk = this.detector.process(rxAudio);
+    if (fsk !== 'none') {
+      this.identified = fsk;
+      this.pump = new FskDataPump(FSK_MODES[fsk], 'answerer', {
+        ...DEFAULT_TIMINGS,
+        txLevelDbm0: this.opts.txLevelDbm0 ?? DEFAULT_TIMINGS.txLevelDbm0,
+        carrierDetectMs: this.opts.carrierDetectMs ?? DEFAULT_TIMINGS.carrierDetectMs,
+        carrierLossMs: this.opts.carrierLossMs ?? DEFAULT_TIMINGS.carrierLossMs,
+        // The answer tone has been sent; the caller waits for our carrier now.
+        answerToneMs: 0,
+      });
+      return;
+    }
+    if (this.frames > this.timeoutFrames) {
+      this.lost = true;
+      return;
+    }
+    const waiting = this.pump.state === 'send-usb1' || this.pump.state === 'bell-answer-tone';
+    this.offerFrames = waiting ? this.offerFrames + 1 : 0;
+    if (this.offerFrames >= this.offerLimit) {
+      // Nothing answered this offer: the other one (no second V.25 answer tone: the unscrambled ones follow at once).
+      this.offer = this.offer === 'itu' ? 'bell' : 'itu';
+      this.offerFrames = 0;
+      this.pump = this.qamPump(this.offer === 'bell', 0);
+    }
+  }
+
+  /** A QAM caller answered the offer (its handshake has begun): V.22bis/V.22 or Bell 212A, final at CONNECT. */
+  private watchQam(): void {
+    const s = this.pump.state;
+    if (s === 'send-usb1' || s === 'bell-answer-tone' || s === 'answer-tone' || s === 'answer-silence') return;
+    if (this.offer === 'bell') this.identified = 'bell212a';
+    else this.identified = s === 'connected' && this.pump.connectRate === 1200 ? 'v22' : 'v22bis';
+  }
+
+  private qamPump(bell: boolean, answerToneMs: number): V22bisDataPump {
+    return new V22bisDataPump('answerer', {
+      maxRate: this.opts.maxRate ?? 2400,
+      bell,
+      txLevelDbm0: this.opts.txLevelDbm0,
+      carrierLossMs: this.opts.carrierLossMs,
+      answerToneMs,
+    });
+  }
+}

@@ -1,0 +1,117 @@
+import test from 'ava';
+import { AutomodePump, type AutomodeIdentity } from '../../dsp/automode-pump.ts';
+import { lineModel } from '../../dsp/channel/line-model.ts';
+import { createDataPump, type Modulation } from '../../dsp/pump-factory.ts';
+import type { DataPump } from '../../dsp/pump.ts';
+import { FRAME_SAMPLES } from '../../dsp/q15.ts';
+import { V22bisDataPump } from '../../dsp/qam/v22bis-pump.ts';
+import { FskCallerDetector } from '../../dsp/tones/fsk-caller-detector.ts';
+import { Nco } from '../../dsp/nco.ts';
+import { randomBytes } from '../helpers/random.ts';
+
+const SETTINGS = { txLevelDbm0: -10, carrierDetectMs: 600, carrierLossMs: 1400 };
+
+/** An automode answerer and `caller` joined through a band-limited 30 dB line; 300 bytes each way once connected. */
+function call(caller: DataPump, seconds = 40): { answerer: AutomodePump; callerGot: number[]; answererGot: number[]; sent: Uint8Array; connectS: number } {
+  const answerer = new AutomodePump(SETTINGS);
+  const ab = lineModel({ bandLimit: true, snrDb: 30, seed: 3 });
+  const ba = lineModel({ bandLimit: true, snrDb: 30, seed: 4 });
+  const cTx = new Int16Array(FRAME_SAMPLES);
+  const aTx = new Int16Array(FRAME_SAMPLES);
+  const cRx = new Int16Array(FRAME_SAMPLES);
+  const aRx = new Int16Array(FRAME_SAMPLES);
+  const sent = randomBytes(300, 9);
+  const callerGot: number[] = [];
+  const answererGot: number[] = [];
+  let connectS = NaN;
+  let queuedAt = -1;
+  for (let f = 0; f < seconds * 50; f++) {
+    caller.process(cRx, cTx);
+    answerer.process(aRx, aTx);
+    aRx.set(cTx);
+    ab.process(aRx, FRAME_SAMPLES);
+    cRx.set(aTx);
+    ba.process(cRx, FRAME_SAMPLES);
+    if (queuedAt < 0 && caller.state === 'connected' && answerer.state === 'connected') {
+      connectS = f / 50;
+      // A short pause after both connect: the FSK pumps' receivers look for a start bit only after carrier detect.
+      queuedAt = f + 50;
+    }
+    if (f === queuedAt) {
+      caller.tx.queue.write(sent);
+      answerer.tx.queue.write(sent);
+    }
+    for (let b = caller.rx.shift(); b >= 0; b = caller.rx.shift()) callerGot.push(b);
+    for (let b = answerer.rx.shift(); b >= 0; b = answerer.rx.shift()) answererGot.push(b);
+    if (queuedAt >= 0 && f > queuedAt && callerGot.length >= sent.length && answererGot.length >= sent.length) break;
+  }
+  return { answerer, callerGot, answererGot, sent, connectS };
+}
+
+const CASES: [string, () => DataPump, AutomodeIdentity, number][] = [
+  ['V.22bis', () => createDataPump('v22bis', 'caller', SETTINGS), 'v22bis', 2400],
+  ['V.22', () => createDataPump('v22', 'caller', SETTINGS), 'v22', 1200],
+  // Dialtone's own Bell 212A caller takes unscrambled ones for a V.22 answerer (as the V.22bis caller does), so the
+  // automode answerer meets it as a V.22 caller; the Bell-only originate below answers nothing but 2225 Hz.
+  ['Bell 212A (Dialtone, either answer)', () => createDataPump('bell212a', 'caller', SETTINGS), 'v22', 1200],
+  ['Bell 212A (2225 Hz only)', () => new V22bisDataPump('caller', { maxRate: 1200, bellOnly: true }), 'bell212a', 1200],
+  ['V.21', () => createDataPump('v21', 'caller', SETTINGS), 'v21', 300],
+  ['Bell 103', () => createDataPump('bell103', 'caller', SETTINGS), 'bell103', 300],
+];
+
+for (const [name, makeCaller, identity, rate] of CASES) {
+  test(`automode answerer: a ${name} caller is identified, both CONNECT ${rate}, data both ways intact`, (t) => {
+    const r = call(makeCaller());
+    t.log(`${name}: identified ${r.answerer.identified}, CONNECT ${r.answerer.connectRate} at ${r.connectS.toFixed(2)} s`);
+    t.is(r.answerer.identified, identity);
+    t.is(r.answerer.state, 'connected');
+    t.is(r.answerer.connectRate, rate);
+    t.deepEqual(Uint8Array.from(r.answererGot), r.sent);
+    t.deepEqual(Uint8Array.from(r.callerGot), r.sent);
+  });
+}
+
+test('automode answerer: nobody answers its offers: carrier-lost after the handshake timeout', (t) => {
+  const a = new AutomodePump({ ...SETTINGS, handshakeTimeoutMs: 12_000 });
+  const rx = new Int16Array(FRAME_SAMPLES);
+  const tx = new Int16Array(FRAME_SAMPLES);
+  const seen = new Set<string>();
+  for (let f = 0; f < 700; f++) {
+    a.process(rx, tx);
+    seen.add(a.state);
+  }
+  t.is(a.state, 'carrier-lost');
+  t.true(seen.has('send-usb1') && seen.has('bell-answer-tone'), [...seen].join(' '));
+});
+
+test('FSK caller detector: V.21 and Bell 103 marks named in 120 ms; V.22bis S1 and scrambled ones are neither', (t) => {
+  const tone = (hz: number): Modulation | string => {
+    const d = new FskCallerDetector();
+    const nco = new Nco(hz);
+    const frame = new Int16Array(FRAME_SAMPLES);
+    for (let f = 0; f < 10; f++) {
+      nco.generate(frame, FRAME_SAMPLES, 8000);
+      d.process(frame);
+    }
+    return d.heard;
+  };
+  t.is(tone(980), 'v21');
+  t.is(tone(1180), 'v21');
+  t.is(tone(1270), 'bell103');
+  t.is(tone(1070), 'bell103');
+  t.is(tone(1650), 'none');
+  t.is(tone(2225), 'none');
+  // A V.22bis caller's whole start-up (silence, S1, scrambled ones at 1200 and 2400) heard by the detector.
+  const caller = new V22bisDataPump('caller');
+  const answerer = new V22bisDataPump('answerer');
+  const d = new FskCallerDetector();
+  const cTx = new Int16Array(FRAME_SAMPLES);
+  const aTx = new Int16Array(FRAME_SAMPLES);
+  for (let f = 0; f < 400; f++) {
+    caller.process(aTx, cTx);
+    answerer.process(cTx, aTx);
+    d.process(cTx);
+  }
+  t.is(caller.state, 'connected');
+  t.is(d.heard, 'none');
+});
