@@ -18,7 +18,7 @@ export interface AutomodeOptions {
   maxRate?: 1200 | 2400;
   /** V.25 answer tone, ms (default 3000, as V22bisDataPump). */
   answerToneMs?: number;
-  /** How long each offer (V.22 unscrambled ones, the Bell 2225 Hz tone) is held before the other, ms. */
+  /** How long each offer (V.22 unscrambled ones, the Bell 2225 Hz tone, the V.21 answer carrier) is held, ms. */
   offerMs?: number;
   /** No caller identified in this long: give up (carrier-lost). */
   handshakeTimeoutMs?: number;
@@ -26,15 +26,19 @@ export interface AutomodeOptions {
 
 const FRAME_MS = (FRAME_SAMPLES * 1000) / SAMPLE_RATE;
 
+type Offer = 'itu' | 'bell' | 'v21';
+/** The offers in turn: V.22bis/V.22 unscrambled ones, the Bell 2225 Hz tone, the V.21 answering carrier. */
+const NEXT_OFFER: Record<Offer, Offer> = { itu: 'bell', bell: 'v21', v21: 'itu' };
+
 /**
  * The automode answering modem (the practice of V.22bis/V.32bis-era modems, following V.25): it answers with the
- * V.25 answer tone, then offers V.22bis (unscrambled binary ones at 2400 Hz), then the Bell answer tone (2225 Hz),
- * in turn, while it listens for what the caller sends:
+ * V.25 answer tone, then offers V.22bis (unscrambled binary ones at 2400 Hz), the Bell answer tone (2225 Hz) and the
+ * V.21 answering carrier (1650 Hz mark), in turn, while it listens for what the caller sends:
  *   S1 (V.22bis caller) or scrambled ones (V.22 caller) after the unscrambled ones: the V.22bis pump's own handshake;
  *   scrambled ones at 1200 Hz after 2225 Hz: a Bell 212A caller (V22bisDataPump in its Bell answering mode);
- *   980/1180 Hz or 1270/1070 Hz (FskCallerDetector): a V.21 or Bell 103 caller, which sends its mark as soon as it
- *   takes the answer tone (or our unscrambled ones) for the answering carrier; then an FSK pump takes over, sending
- *   its own carrier at once.
+ *   980/1180 Hz or 1270/1070 Hz (FskCallerDetector): a V.21 or Bell 103 caller, which sends its mark once it takes
+ *   one of the offers (or the answer tone) for the answering carrier; then an FSK pump takes over, sending its own
+ *   carrier at once (during the V.21 offer, the offer's pump simply carries on).
  * Until the caller is known the pump of the current offer does the work; from then on the pump of the identified
  * mode carries the call. Implements DataPump by delegation.
  */
@@ -43,7 +47,7 @@ export class AutomodePump implements DataPump {
   /** The caller's mode once known (for a QAM caller, final at CONNECT: V.22bis at 2400, V.22 at 1200). */
   identified: AutomodeIdentity | null = null;
   private pump: DataPump;
-  private offer: 'itu' | 'bell';
+  private offer: Offer;
   private offerFrames = 0;
   private frames = 0;
   private lost = false;
@@ -103,7 +107,7 @@ export class AutomodePump implements DataPump {
     }
     if (this.identified === null) this.listen(rxAudio);
     this.pump.process(rxAudio, txAudio);
-    if (this.identified === null || this.identified === 'v22bis') this.watchQam();
+    if ((this.identified === null && this.offer !== 'v21') || this.identified === 'v22bis') this.watchQam();
   }
 
   /** Before the caller is known: FSK callers by their tones, the timeout, and the turn of the offers. */
@@ -111,27 +115,21 @@ export class AutomodePump implements DataPump {
     const fsk = this.detector.process(rxAudio);
     if (fsk !== 'none') {
       this.identified = fsk;
-      this.pump = new FskDataPump(FSK_MODES[fsk], 'answerer', {
-        ...DEFAULT_TIMINGS,
-        txLevelDbm0: this.opts.txLevelDbm0 ?? DEFAULT_TIMINGS.txLevelDbm0,
-        carrierDetectMs: this.opts.carrierDetectMs ?? DEFAULT_TIMINGS.carrierDetectMs,
-        carrierLossMs: this.opts.carrierLossMs ?? DEFAULT_TIMINGS.carrierLossMs,
-        // The answer tone has been sent; the caller waits for our carrier now.
-        answerToneMs: 0,
-      });
+      if (!(fsk === 'v21' && this.offer === 'v21')) this.pump = this.fskPump(fsk);
       return;
     }
     if (this.frames > this.timeoutFrames) {
       this.lost = true;
       return;
     }
-    const waiting = this.pump.state === 'send-usb1' || this.pump.state === 'bell-answer-tone';
+    const s = this.pump.state;
+    const waiting = s === 'send-usb1' || s === 'bell-answer-tone' || (this.offer === 'v21' && s === 'await-carrier');
     this.offerFrames = waiting ? this.offerFrames + 1 : 0;
     if (this.offerFrames >= this.offerLimit) {
-      // Nothing answered this offer: the other one (no second V.25 answer tone: the unscrambled ones follow at once).
-      this.offer = this.offer === 'itu' ? 'bell' : 'itu';
+      // Nothing answered this offer: the next one (no second V.25 answer tone: the offer follows at once).
+      this.offer = NEXT_OFFER[this.offer];
       this.offerFrames = 0;
-      this.pump = this.qamPump(this.offer === 'bell', 0);
+      this.pump = this.offer === 'v21' ? this.fskPump('v21') : this.qamPump(this.offer === 'bell', 0);
     }
   }
 
@@ -141,6 +139,17 @@ export class AutomodePump implements DataPump {
     if (s === 'send-usb1' || s === 'bell-answer-tone' || s === 'answer-tone' || s === 'answer-silence') return;
     if (this.offer === 'bell') this.identified = 'bell212a';
     else this.identified = s === 'connected' && this.pump.connectRate === 1200 ? 'v22' : 'v22bis';
+  }
+
+  /** An FSK answerer whose answer tone has been sent already: its carrier at once (after a frame of silence). */
+  private fskPump(mode: 'v21' | 'bell103'): FskDataPump {
+    return new FskDataPump(FSK_MODES[mode], 'answerer', {
+      ...DEFAULT_TIMINGS,
+      txLevelDbm0: this.opts.txLevelDbm0 ?? DEFAULT_TIMINGS.txLevelDbm0,
+      carrierDetectMs: this.opts.carrierDetectMs ?? DEFAULT_TIMINGS.carrierDetectMs,
+      carrierLossMs: this.opts.carrierLossMs ?? DEFAULT_TIMINGS.carrierLossMs,
+      answerToneMs: 0,
+    });
   }
 
   private qamPump(bell: boolean, answerToneMs: number): V22bisDataPump {
