@@ -213,7 +213,7 @@ export class V22Demodulator {
     const p = this.hPos;
     const hist = this.hist;
     // |x| < 2^15 and Σ|c| ≈ 1.3·2^15 keep every partial sum below 2^31, so Int32 adds are exact. Two taps a turn
-    // (even and odd sums apart): the loop overhead is a good part of the cost of a 67-tap filter.
+    // (even and odd sums apart): the loop overhead is a good part of the cost of a short filter.
     let ar = Math.imul(hist[p], cr[base]);
     let ai = Math.imul(hist[p], ci[base]);
     let br = 0;
