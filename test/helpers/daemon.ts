@@ -112,7 +112,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   };
   try {
     await new Promise<void>((resolveReady, reject) => {
-      const timer = setTimeout(() => reject(new Error(`daemon not ready after ${opts.startTimeoutMs ?? 30000} ms:\n${out}\n${log}`)), opts.startTimeoutMs ?? 30000);
+      const timer = setTimeout(() => reject(new Error(`daemon not ready after ${opts.startTimeoutMs ?? 90_000} ms:\n${out}\n${log}`)), opts.startTimeoutMs ?? 90_000);
       child.stdout.on('data', (s: string) => {
         out += s;
         if (/Dialtone ready\./.test(out)) {

@@ -65,7 +65,7 @@ export async function callPeer(opts: {
       ring.stderr!.on('data', (s: string) => (ringLog += s));
       const child = ring;
       ringExit = new Promise((r) => child.once('exit', (code) => r(code)));
-      await term.waitFor('RING\r\n', 30_000);
+      await term.waitFor('RING\r\n', 90_000);
     }
     const connect = await term.waitFor(/CONNECT( \d+)?\r\n|NO CARRIER\r\n|BUSY\r\n|NO ANSWER\r\n/, opts.connectTimeoutMs ?? 120_000);
     if (!connect.startsWith('CONNECT')) throw new Error(`call failed: ${connect.trim()}\n${daemon.log()}\n${ringLog}`);
