@@ -1,3 +1,4 @@
+import type { ReceiverTap } from './tap.ts';
 import type { ByteRing } from './uart/byte-ring.ts';
 
 /** Which end of the call a data pump is. */
@@ -28,6 +29,21 @@ export interface DataPump {
   /** Bytes lost because `rx` was full; characters lost to framing errors. */
   readonly overruns: number;
   readonly framingErrors: number;
+  /** Line figures the pump measures, for telemetry and the panel (read a few times a second, not per frame). */
+  readonly lineStats?: PumpLineStats;
+  /** Retrains since the call began, for pumps that retrain. */
+  readonly retrains?: number;
+  /** Attach a receiver tap (dsp/tap.ts) the receiver fills while attached; null detaches it. */
+  setTap?(tap: ReceiverTap | null): void;
   /** One frame: demodulate `rxAudio` (160 samples), write 160 samples of this end's transmission to `txAudio`. */
   process(rxAudio: Int16Array, txAudio: Int16Array): void;
+}
+
+/** Line figures a pump may measure; a pump leaves out what it does not measure. */
+export interface PumpLineStats {
+  /** Equaliser mean squared error relative to the mean point power, dB. */
+  readonly mseDb?: number;
+  /** Carrier frequency offset estimate, Hz. */
+  readonly carrierOffsetHz?: number;
+  readonly agcGainDb?: number;
 }

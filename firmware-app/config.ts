@@ -68,6 +68,33 @@ export interface DialtoneConfig {
   exchange: { line: LineModelConfig; answerAfterRings: number; numbers: Record<string, NumberRoute> };
   mqtt: MqttConfig;
   watchdog: { maxEventLoopLagMs: number; maxClockStallMs: number };
+  panel: PanelConfig;
+  recording: { enabled: boolean; keep: number };
+}
+
+export interface PanelConfig {
+  enabled: boolean;
+  listen: string;
+  port: number;
+  passwordFile: string | null;
+  /** Read from passwordFile at load time; never logged or shown. */
+  password?: string | null;
+  allowChanges: boolean;
+}
+
+/** Loopback addresses: only these may serve the panel without a password. */
+export function isLoopback(address: string): boolean {
+  return address === 'localhost' || address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+/** The panel's checks: a non-loopback listener without a password is refused, and the password file is private. */
+function panelIssues(p: PanelConfig, secretFile: (path: Path, file: string | null) => void): SemanticIssue[] {
+  const out: SemanticIssue[] = [];
+  if (p.enabled && !isLoopback(p.listen) && !p.passwordFile) {
+    out.push({ path: ['panel', 'passwordFile'], found: 'null', expected: `a password file: the panel listens on ${p.listen}, which is not loopback, and is never served there without a password`, cause: ['panel', 'listen'] });
+  }
+  if (p.enabled) secretFile(['panel', 'passwordFile'], p.passwordFile);
+  return out;
 }
 
 /** One thing wrong with the configuration, located in the file that set it. */
@@ -286,18 +313,22 @@ function semanticIssues(cfg: DialtoneConfig): SemanticIssue[] {
   if (cfg.leds.backend === 'gpio' && Object.keys(cfg.leds.pins ?? {}).length === 0) {
     out.push({ path: ['leds', 'pins'], found: 'no pins', expected: 'BCM pin numbers for the LEDs (leds.backend is gpio)', cause: ['leds', 'backend'] });
   }
+  /** A file holding a password: it exists, this user can read it, and not everyone can. */
+  const secretFile = (path: Path, file: string | null): void => {
+    mustExist(path, file, 'an existing file holding the password');
+    if (!file || !existsSync(file)) return;
+    try {
+      accessSync(file, constants.R_OK);
+      if (statSync(file).mode & 0o004) out.push({ path, found: `${JSON.stringify(file)} (readable by everyone)`, expected: 'a file readable only by the service user or its group (chmod 640 or 600)' });
+    } catch {
+      out.push({ path, found: `${JSON.stringify(file)} (not readable by this user)`, expected: 'a file the service user can read' });
+    }
+  };
+  out.push(...panelIssues(cfg.panel, secretFile));
   const m = cfg.mqtt;
   if (m.enabled) {
     if (m.passwordFile && !m.username) out.push({ path: ['mqtt', 'username'], found: 'null', expected: 'a user name to go with mqtt.passwordFile', cause: ['mqtt', 'passwordFile'] });
-    mustExist(['mqtt', 'passwordFile'], m.passwordFile, 'an existing file holding the password');
-    if (m.passwordFile && existsSync(m.passwordFile)) {
-      try {
-        accessSync(m.passwordFile, constants.R_OK);
-        if (statSync(m.passwordFile).mode & 0o004) out.push({ path: ['mqtt', 'passwordFile'], found: `${JSON.stringify(m.passwordFile)} (readable by everyone)`, expected: 'a file readable only by the service user or its group (chmod 640 or 600)' });
-      } catch {
-        out.push({ path: ['mqtt', 'passwordFile'], found: `${JSON.stringify(m.passwordFile)} (not readable by this user)`, expected: 'a file the service user can read' });
-      }
-    }
+    secretFile(['mqtt', 'passwordFile'], m.passwordFile);
     for (const k of ['ca', 'cert', 'key'] as const) mustExist(['mqtt', 'tls', k], m.tls[k], 'an existing PEM file');
   }
   return out;
@@ -338,6 +369,7 @@ export function loadConfig(path?: string, overrides: Json = {}): DialtoneConfig 
     throw new ConfigError(sortIssues(semantic.map((s) => ({ ...locate(sources, where(s)), key: s.path.join('.'), found: s.found, expected: s.expected }))));
   }
   cfg.device = { ...cfg.device, id: cfg.device.id ?? deviceIdFromHost() };
+  cfg.panel = { ...cfg.panel, password: cfg.panel.enabled && cfg.panel.passwordFile ? readFileSync(cfg.panel.passwordFile, 'utf8').replace(/\r?\n$/, '') : null };
   cfg.mqtt = { ...cfg.mqtt, password: cfg.mqtt.enabled && cfg.mqtt.passwordFile ? readFileSync(cfg.mqtt.passwordFile, 'utf8').replace(/\r?\n$/, '') : null };
   return cfg;
 }

@@ -8,6 +8,7 @@ import { FrameClock } from './frame-clock.ts';
 import { Modem } from './modem.ts';
 import type { ModemState } from './modem.ts';
 import { ring } from './ring-client.ts';
+import { startPanel } from './panel/index.ts';
 import { SystemdNotifier } from './service/notify.ts';
 import { Watchdog } from './service/watchdog.ts';
 import { startEmbeddedBroker } from './telemetry/embedded-broker.ts';
@@ -72,6 +73,15 @@ async function start(argv: string[]): Promise<void> {
   const broker: EmbeddedBroker | null = cfg.mqtt.enabled && !cfg.mqtt.url ? await startEmbeddedBroker(cfg.mqtt.broker.listen, cfg.mqtt.broker.port, log) : null;
   const mqttUrl = cfg.mqtt.url ?? broker?.url ?? null;
   const telemetry = cfg.mqtt.enabled && mqttUrl ? new MqttTelemetry({ ...cfg, mqtt: { ...cfg.mqtt, url: mqttUrl } }, modem, () => clock.lineMs, log) : null;
+  const panel = await startPanel({
+    cfg,
+    configPath: values.config ?? null,
+    modem,
+    stateDir: process.env.STATE_DIRECTORY?.split(':')[0] ?? 'state',
+    dte: { port: port.name, speed: cfg.serial.backend === 'serialport' ? (cfg.serial.baudRate ?? null) : null },
+    lineMs: () => clock.lineMs,
+    log,
+  });
   // The audio clock must run before we say we are ready: one frame through it (a sound card: its first period).
   await clock.tick();
   let rate: number | null = null;
@@ -84,6 +94,7 @@ async function start(argv: string[]): Promise<void> {
   process.stdout.write(`Try: picocom ${cfg.serial.link}   then type ATDT5551000\n`);
   process.stdout.write(`Control socket: ${cfg.control.socket}\n`);
   if (telemetry) process.stdout.write(`Telemetry: ${mqttUrl}${broker ? ' (embedded broker)' : ''}, topics ${telemetry.topics.base}/#\n`);
+  if (panel.url) process.stdout.write(`Panel: ${panel.url}\n`);
   notifier?.ready(status(modem.state));
 
   const watchdogMs = SystemdNotifier.watchdogMs(process.env);
@@ -107,6 +118,7 @@ async function start(argv: string[]): Promise<void> {
     notifier?.stopping();
     watchdog?.stop();
     modem.close();
+    panel.close();
     control.close();
     hw.close();
     await telemetry?.close().catch(() => {});

@@ -101,6 +101,10 @@ export class Modem implements AtHost {
   modulation: Modulation;
   /** The V.42 link of the call in progress or the last one (ATI11). */
   private lastV42: V42DataPump | null = null;
+  /** Observers of each line frame of a call (received, transmitted), e.g. the panel's spectrum and call recording. */
+  readonly frameTaps: Array<(rx: Int16Array, tx: Int16Array) => void> = [];
+  /** AT#REC: record the audio of the next calls (firmware-app/panel/recorder.ts does the recording). */
+  recording = false;
 
   constructor(private readonly o: ModemOptions) {
     this.modulation = o.modulation ?? 'v21';
@@ -373,6 +377,7 @@ export class Modem implements AtHost {
       if (this.leg !== leg) break;
       const alive = await leg.frame(this.tx, this.rx);
       if (this.leg !== leg) break;
+      for (const tap of this.frameTaps) tap(this.rx, this.tx);
       ms += 20;
       if (leg.progress !== lastProgress) {
         lastProgress = leg.progress;
@@ -533,6 +538,27 @@ export class Modem implements AtHost {
     l.SD = this.activity.sd > 0;
     this.o.leds?.show(l);
     this.events.emit('leds', l);
+  }
+
+  /** The data pump of the call in progress (line quality, receiver taps), or null. */
+  get dataPump(): DataPump | null {
+    return this.pump;
+  }
+
+  /** The call in progress as far as it has gone (the panel's front panel), or null. */
+  get currentCall(): { direction: CallRecord['direction']; number: string; rate: number | null; lineMs: number; connectedMs: number; bytesToLine: number; bytesFromLine: number } | null {
+    const r = this.record;
+    if (!r) return null;
+    const now = this.o.clock.lineMs;
+    return {
+      direction: r.direction,
+      number: r.number,
+      rate: r.rate,
+      lineMs: now - r.startLineMs,
+      connectedMs: r.connectedAtLineMs === null ? 0 : now - r.connectedAtLineMs,
+      bytesToLine: this.stats.bytesToLine - r.statsAt.to,
+      bytesFromLine: this.stats.bytesFromLine - r.statsAt.from,
+    };
   }
 
   /** Received carrier present (DCD). */

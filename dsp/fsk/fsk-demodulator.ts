@@ -1,5 +1,6 @@
 import { dbm0ToPeak, SAMPLE_RATE } from '../q15.ts';
 import { phaseStep, SINE_TABLE } from '../nco.ts';
+import type { ReceiverTap } from '../tap.ts';
 import type { FskChannel } from './specs.ts';
 
 export interface FskDemodulatorOptions {
@@ -31,6 +32,8 @@ const DEFAULT_GUARD_HZ = 2950;
  */
 export class FskDemodulator {
   readonly decisions: Uint8Array;
+  /** The panel's view: mark and space channel energies at the carrier-detect snapshots; null when no one watches. */
+  tap: ReceiverTap | null = null;
   readonly window: number; // samples per correlation window (one bit)
   carrier = false;
   private readonly markStep: number;
@@ -139,6 +142,7 @@ export class FskDemodulator {
         const em = Math.imul(a2, a2) + Math.imul(b2, b2);
         const es = Math.imul(c2, c2) + Math.imul(d2, d2);
         this.cdAcc += em > es ? em : es;
+        if (this.tap !== null) this.tap.push(em, es);
         this.cdCount++;
       }
     }

@@ -1,5 +1,6 @@
 import { dbm0ToPeak, FRAME_SAMPLES, SAMPLE_RATE } from '../q15.ts';
 import { Nco } from '../nco.ts';
+import type { ReceiverTap } from '../tap.ts';
 import { AsyncDeframer } from '../uart/async-deframer.ts';
 import { AsyncFramer } from '../uart/async-framer.ts';
 import type { ByteSink, CharFormat } from '../uart/bit-source.ts';
@@ -113,6 +114,12 @@ export class FskDataPump {
 
   get rxLevelDbm0(): number {
     return this.demod.levelDbm0;
+  }
+
+  /** DataPump.setTap: mark and space energies (the two-tone plot). */
+  setTap(tap: ReceiverTap | null): void {
+    if (tap) tap.kind = 'tones';
+    this.demod.tap = tap;
   }
 
   /** The rate this end receives at: what a Hayes modem reports in CONNECT. */

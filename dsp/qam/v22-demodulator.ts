@@ -2,6 +2,7 @@ export { bandpassMatchedFilter, matchedFilterTable, MF_HALF } from './matched-fi
 import { Agc } from '../filters/agc.ts';
 import { cosQ15, sinQ15 } from '../nco.ts';
 import { meanSquareToDbm0, SAMPLE_RATE } from '../q15.ts';
+import type { ReceiverTap } from '../tap.ts';
 import { CarrierTable } from './carrier-table.ts';
 import { FseEqualizer, UNIT, UNIT_BITS } from './equalizer.ts';
 import { bandpassMatchedFilter, matchedFilterTable, MF_TAPS } from './matched-filter.ts';
@@ -65,6 +66,8 @@ export class V22Demodulator {
   /** Received line signal detector (circuit 109 before the handshake's conditions). */
   carrier = false;
   readonly eq = new FseEqualizer(16, 9);
+  /** The panel's view of the equalised, derotated symbols (dsp/tap.ts); null when no one watches. */
+  tap: ReceiverTap | null = null;
 
   private readonly carrierTable: CarrierTable;
   private phase = 0;
@@ -275,6 +278,7 @@ export class V22Demodulator {
     // z = y·e^{−jφ}
     const zr = (Math.imul(eq.yRe, c) + Math.imul(eq.yIm, s) + 0x4000) >> 15;
     const zi = (Math.imul(eq.yIm, c) - Math.imul(eq.yRe, s) + 0x4000) >> 15;
+    if (this.tap !== null) this.tap.push(zr, zi);
     let dr: number;
     let di: number;
     if (this.wide) {

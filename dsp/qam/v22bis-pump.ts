@@ -1,10 +1,12 @@
 import { FRAME_SAMPLES } from '../q15.ts';
+import type { ReceiverTap } from '../tap.ts';
 import type { DataPump, PumpRole } from '../pump.ts';
 import { V22Descrambler, V22Scrambler } from '../scrambler.ts';
 import { AnswerToneGenerator } from '../tones/answer-tone.ts';
 import { AsyncBitDeframer } from '../uart/async-bits.ts';
 import { AsyncFramer } from '../uart/async-framer.ts';
 import { ByteRing } from '../uart/byte-ring.ts';
+import { UNIT } from './equalizer.ts';
 import { SILENT, V22bisEncoder, V22_Q34 } from './v22-constellation.ts';
 import { FarFallbackDetector, LineQuality } from './line-quality.ts';
 import { PendingChars } from './pending-chars.ts';
@@ -143,6 +145,15 @@ export class V22bisDataPump implements DataPump {
   /** Line figures for telemetry: equaliser MSE (dB), carrier offset (Hz), AGC gain (dB). */
   get lineStats(): { mseDb: number; carrierOffsetHz: number; agcGainDb: number } {
     return { mseDb: this.demod.mseDb, carrierOffsetHz: this.demod.carrierOffsetHz, agcGainDb: this.demod.agcGainDb };
+  }
+
+  /** DataPump.setTap: the equalised, derotated symbols, UNIT per point step (±1, ±3 units). */
+  setTap(tap: ReceiverTap | null): void {
+    if (tap) {
+      tap.kind = 'constellation';
+      tap.scale = UNIT;
+    }
+    this.demod.tap = tap;
   }
 
   /** V.22bis §6.3.1.3: ask for a retrain (only at 2400 bit/s, while connected). Returns false when not possible. */

@@ -33,6 +33,8 @@ export interface AtHost {
   readonly dteSpeed?: number | null;
   /** AT+IPR=n: switch after the result code has gone out at the old speed; false if the port refuses. */
   setDteSpeed?(bps: number): boolean;
+  /** AT#REC=0|1, AT#REC?: call recording (Dialtone's own command; absent: ERROR). */
+  recording?: boolean;
 }
 
 export interface AtOptions {
@@ -176,6 +178,7 @@ export class AtInterpreter {
     if (c === '&') return this.ampersand(cmd);
     if (c === '+') return this.extended(cmd);
     if (c === '\\' || c === '%') return this.errorControl(c, cmd);
+    if (c === '#') return this.dialtoneCommand(cmd);
     if (Object.hasOwn(OPTIONS, c) && c !== 'W') return this.option(c as OptionName, cmd);
     switch (c) {
       case 'A':
@@ -338,6 +341,21 @@ export class AtInterpreter {
   fixFormat(f: DteFormat | null): void {
     this.reader.fixed = f;
     if (f) this.reader.format = f;
+  }
+
+  /**
+   * Dialtone's own commands, behind `#`, a prefix the Hayes Smartmodem and its V.250 successors never used (V.250
+   * leaves non-`+` extended names to manufacturers): #REC=1 records the audio of the following calls, #REC=0 stops,
+   * #REC? reports 0 or 1. Ended by `;` or the end of the line, like the `+` commands.
+   */
+  private dialtoneCommand(cmd: CommandCursor): Outcome {
+    const body = cmd.until(';').toUpperCase().trim();
+    if (this.host.recording === undefined) return 'error';
+    if (body === 'REC?') return this.info([this.host.recording ? '1' : '0']);
+    if (body === 'REC=?') return this.info(['#REC: (0,1)']);
+    if (body !== 'REC=0' && body !== 'REC=1') return 'error';
+    this.host.recording = body === 'REC=1';
+    return 'ok';
   }
 
   /** Bit-mapped registers S14, S21, S22, S23, S27 mirror the options (Smartmodem 2400 layout). */

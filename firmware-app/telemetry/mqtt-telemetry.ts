@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'mqtt';
 import type { IClientOptions, IClientPublishOptions, MqttClient } from 'mqtt';
+import type { DataPump } from '../../dsp/pump.ts';
 import type { LedState } from '../../hal/leds/led-panel.ts';
 import type { DialtoneConfig } from '../config.ts';
 import type { ModemEvents, ModemState } from '../modem.ts';
+import { lineQuality } from '../panel/line-quality.ts';
 import { IN_CALL, callPayload, discoveryMessages, statePayload, topicsFor } from './payloads.ts';
 import type { LinePayload, Topics } from './payloads.ts';
 
@@ -12,6 +14,8 @@ export interface TelemetrySource {
   state: ModemState;
   modulation: string;
   stats: { bytesToLine: number; bytesFromLine: number };
+  /** The call's data pump, for line quality (null between calls). */
+  readonly dataPump?: DataPump | null;
   events: { on<K extends keyof ModemEvents>(event: K, listener: (...args: ModemEvents[K]) => void): unknown };
 }
 
@@ -141,14 +145,15 @@ export class MqttTelemetry {
   }
 
   private publishLine(): void {
+    const q = lineQuality(this.modem.dataPump ?? null); // what the data pump measures (firmware-app/panel/line-quality.ts)
     const line: LinePayload = {
       state: this.modem.state,
       lineS: this.lineMs() / 1000,
-      snrDb: this.cfg.exchange.line.snrDb ?? null, // the simulated line's configured SNR; a measured one needs the pump's estimate
-      rxLevelDbm0: null,
-      carrierOffsetHz: null,
-      eqMse: null,
-      berEstimate: null,
+      snrDb: q.snrDb,
+      rxLevelDbm0: q.rxLevelDbm0,
+      carrierOffsetHz: q.carrierOffsetHz,
+      eqMse: q.eqMseDb,
+      berEstimate: q.berEstimate,
       bytesToLine: this.modem.stats.bytesToLine,
       bytesFromLine: this.modem.stats.bytesFromLine,
     };

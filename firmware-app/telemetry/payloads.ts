@@ -86,13 +86,14 @@ export function callPayload(r: CallRecord, routes: Record<string, NumberRoute>, 
   };
 }
 
-/** Line quality during a call. Measured values the data pump does not expose yet are null (see README). */
+/** Line quality during a call, as the data pump measures it; what a pump does not measure is null (see README). */
 export interface LinePayload {
   state: ModemState;
   lineS: number;
   snrDb: number | null;
   rxLevelDbm0: number | null;
   carrierOffsetHz: number | null;
+  /** Equaliser mean squared error relative to the mean point power, dB. */
   eqMse: number | null;
   berEstimate: number | null;
   bytesToLine: number;

@@ -49,13 +49,13 @@ export function startTestDaemon(opts: { config?: Record<string, unknown>; env?: 
   const link = join(dir, 'modem');
   const socket = join(dir, 'control.sock');
   const configPath = join(dir, 'config.yaml');
-  writeFileSync(configPath, stringify({ leds: { backend: 'none' }, mqtt: { enabled: false }, ...(opts.config ?? {}) }));
+  writeFileSync(configPath, stringify({ leds: { backend: 'none' }, mqtt: { enabled: false }, panel: { port: 0 }, ...(opts.config ?? {}) }));
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', MAIN, 'start', '--clock', opts.clock ?? 'fast', '--link', link, '--socket', socket, '--config', configPath],
     {
       cwd: REPO,
-      env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '', WATCHDOG_PID: '', ...opts.env },
+      env: { ...process.env, NOTIFY_SOCKET: '', WATCHDOG_USEC: '', WATCHDOG_PID: '', STATE_DIRECTORY: join(dir, 'state'), ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -123,16 +123,44 @@ test('telemetry: retained online status and state, discovery, state through a ca
   t.false('number' in record, 'numbers are not published unless configured');
   t.true((record.bytesToLine as number) >= 64 && (record.bytesFromLine as number) >= 64);
   t.true(w.json('dialtone/alpha/line').length >= 1, 'line quality during the call');
-  t.like(w.json('dialtone/alpha/line')[0], { snrDb: 30 });
-  await w.wait(
-    'state back to command',
-    (m) => m.topic === 'dialtone/alpha/state' && /"state":"command"/.test(m.text) && w.got.indexOf(m) > w.got.indexOf(call),
-  );
+  // V.21: the receive level is measured; SNR and equaliser figures are the QAM receiver's (test below), null here.
+  const fskLine = w.json('dialtone/alpha/line').find((l) => l.state === 'online');
+  t.truthy(fskLine, 'a line message while online');
+  t.true(Math.abs((fskLine!.rxLevelDbm0 as number) + 10) < 3, `receive level ${String(fskLine!.rxLevelDbm0)} dBm0 (sent at −10)`);
+  t.like(fskLine, { snrDb: null, eqMse: null });
+  await w.wait('state back to command', (m) => m.topic === 'dialtone/alpha/state' && /"state":"command"/.test(m.text) && w.got.indexOf(m) > w.got.indexOf(call));
 
   await term.write('ATDT5552000\r');
   await term.waitFor('BUSY', 30_000);
   const busy = await w.wait('a busy call record', (m) => m.topic === 'dialtone/alpha/call' && /BUSY/.test(m.text));
   t.like(JSON.parse(busy.text), { numberClass: 'busy', rate: null, connectedS: 0 });
+});
+
+test('telemetry: the line topic during a V.22bis call carries the measured SNR, level, carrier offset, equaliser MSE and a BER estimate', async (t) => {
+  const broker = await mosquitto();
+  t.teardown(() => broker.stop());
+  const w = await watch(t, broker.url);
+  const d = daemon(t, broker, 'qam');
+  const term = await terminal(t, d);
+  await w.wait('status online', (m) => m.topic === 'dialtone/qam/status' && m.text === 'online');
+  await term.write('AT+MS=V22B\r');
+  await term.waitFor('OK\r\n', 5000);
+  await term.write('ATDT5552400\r');
+  await term.waitFor('CONNECT 2400', 30_000);
+  const lines = (): Record<string, unknown>[] => w.json('dialtone/qam/line').filter((l) => l.state === 'online' && l.snrDb !== null);
+  await until(() => lines().length >= 5, 30_000, () => JSON.stringify(w.json('dialtone/qam/line')));
+  const l = lines()[lines().length - 1];
+  t.log(JSON.stringify(l));
+  t.true(Math.abs((l.snrDb as number) - 30) <= 2, `SNR ${String(l.snrDb)} dB against the channel model's 30 dB`);
+  t.true(Math.abs((l.rxLevelDbm0 as number) + 10) < 2, 'receive level');
+  t.true(Math.abs(l.carrierOffsetHz as number) < 1, 'no frequency offset on the simulated line');
+  t.true((l.eqMse as number) < -30, 'equaliser MSE, dB');
+  t.true((l.berEstimate as number) >= 0 && (l.berEstimate as number) < 1e-4, 'BER estimate');
+  await new Promise((r) => setTimeout(r, 1100));
+  await term.write('+++');
+  await term.waitFor('OK\r\n', 10_000);
+  await term.write('ATH\r');
+  await term.waitFor('OK\r\n', 10_000);
 });
 
 test('telemetry: a call record carries the number only when publishNumbers is set', (t) => {

@@ -54,6 +54,8 @@ export interface Daemon {
   socket: string;
   configPath: string;
   term: Terminal;
+  /** What the daemon printed on stdout (its ready lines: DTE port, panel URL). */
+  stdout(): string;
   /** The daemon's stderr (log lines, programs' stderr), the last 1 MB. */
   log(): string;
   /** Wait until the log contains `text` (log lines can trail what the terminal shows); returns the log. */
@@ -76,12 +78,13 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   const link = join(dir, 'modem');
   const socket = join(dir, 'control.sock');
   const configPath = join(dir, 'config.yaml');
-  const config = { leds: { backend: 'none' }, mqtt: { enabled: false }, ...(opts.config ?? {}) };
+  // The panel on any free port (tests run side by side); its URL is in stdout().
+  const config = { leds: { backend: 'none' }, mqtt: { enabled: false }, panel: { port: 0 }, ...(opts.config ?? {}) };
   writeFileSync(configPath, stringify(config));
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', MAIN_TS, '--clock', opts.clock ?? 'fast', '--link', link, '--socket', socket, '--config', configPath],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STATE_DIRECTORY: join(dir, 'state') } },
   );
   let log = '';
   child.stderr.setEncoding('utf8');
@@ -138,7 +141,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     }
     return log;
   };
-  return { dir, link, socket, configPath, term, log: () => log, waitForLog, stop };
+  return { dir, link, socket, configPath, term, stdout: () => out, log: () => log, waitForLog, stop };
 }
 
 const CHUNK = 256;
