@@ -1,7 +1,8 @@
 /**
- * The panel's page is TypeScript (firmware-app/panel/client/), bundled by esbuild when the daemon starts: one
- * script, one style sheet and the HTML, served from memory. No CDN and no network: it works on a Pi offline.
- * Bundling takes a fraction of a second; a failure leaves the daemon running with the panel switched off.
+ * The panel's page is TypeScript (firmware-app/panel/client/), bundled by esbuild in the daemon when the page is
+ * first asked for (not at start-up: a daemon nobody looks at never spends the time): one script, one style sheet and
+ * the HTML, served from memory. No CDN and no network: it works on a Pi offline. Bundling takes a fraction of a
+ * second; a failure is logged and answered with 500, and the daemon runs on.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -31,5 +32,17 @@ export async function buildPanelAssets(): Promise<PanelAssets> {
     html: readFileSync(join(CLIENT_DIR, 'index.html'), 'utf8'),
     js: result.outputFiles[0].text,
     css: readFileSync(join(CLIENT_DIR, 'style.css'), 'utf8'),
+  };
+}
+
+/** The assets, built once on first use (concurrent first requests share the one build). */
+export function lazyAssets(): () => Promise<PanelAssets> {
+  let pending: Promise<PanelAssets> | null = null;
+  return () => {
+    pending ??= buildPanelAssets().catch((err: unknown) => {
+      pending = null; // try again on the next request
+      throw err;
+    });
+    return pending;
   };
 }

@@ -6,7 +6,7 @@
 import type { DialtoneConfig } from '../config.ts';
 import { ConfigError, formatIssue, loadConfig } from '../config.ts';
 import type { Modem } from '../modem.ts';
-import { buildPanelAssets } from './build.ts';
+import { lazyAssets } from './build.ts';
 import { CallLog } from './call-log.ts';
 import { LiveFeed } from './live-feed.ts';
 import { CallRecorder } from './recorder.ts';
@@ -70,7 +70,7 @@ export async function startPanel(o: PanelOptions): Promise<Panel> {
   let server: PanelServer;
   try {
     server = new PanelServer({
-      assets: await buildPanelAssets(),
+      assets: lazyAssets(),
       feed,
       calls,
       config: () => ({ effective: redacted(o.cfg), file: o.configPath, messages: validationMessages(o.configPath) }),

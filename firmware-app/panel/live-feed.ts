@@ -58,6 +58,7 @@ export class LiveFeed {
   private timer: NodeJS.Timeout | null = null;
   private leds: Partial<LedState> = {};
   private readonly mse: number[] = []; // linear, the last SMOOTH_SNAPSHOTS reads
+  private pumpState: string | null = null;
   private readonly onFrame = (rx: Int16Array): void => this.meter.push(rx);
 
   constructor(private readonly o: LiveFeedOptions) {
@@ -133,7 +134,10 @@ export class LiveFeed {
   }
 
   private liveView(pump: DataPump): LiveView {
-    const n = this.tap.drain(this.drained);
+    let n = this.tap.drain(this.drained);
+    // Points from a handshake or retrain do not mix with the data's: a new receiver state starts a new picture.
+    if (pump.state !== this.pumpState) n = 0;
+    this.pumpState = pump.state;
     const d = this.drained;
     const points: number[] = [];
     const kind = pump.setTap ? this.tap.kind : null;

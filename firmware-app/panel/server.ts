@@ -26,7 +26,8 @@ export interface PanelActions {
 }
 
 export interface PanelServerOptions {
-  assets: PanelAssets;
+  /** The page's files (built on first use). */
+  assets: () => Promise<PanelAssets>;
   feed: LiveFeed;
   calls: CallLog;
   /** The effective configuration (secrets removed) and the configuration file's validation messages now. */
@@ -93,14 +94,13 @@ export class PanelServer {
     const url = new URL(req.url ?? '/', 'http://panel.invalid');
     if (req.method === 'POST') return this.change(req, res, url.pathname);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
-    const a = this.o.assets;
     switch (url.pathname) {
       case '/':
-        return send(res, 200, 'text/html; charset=utf-8', a.html);
+        return this.asset(res, 'text/html', (a) => a.html);
       case '/app.js':
-        return send(res, 200, 'text/javascript; charset=utf-8', a.js);
+        return this.asset(res, 'text/javascript', (a) => a.js);
       case '/style.css':
-        return send(res, 200, 'text/css; charset=utf-8', a.css);
+        return this.asset(res, 'text/css', (a) => a.css);
       case '/api/status':
         return json(res, 200, this.o.feed.snapshot());
       case '/api/calls':
@@ -113,6 +113,16 @@ export class PanelServer {
     const rec = /^\/recordings\/([^/]+)$/.exec(url.pathname);
     if (rec) return this.recording(res, decodeURIComponent(rec[1]));
     json(res, 404, { error: 'not found' });
+  }
+
+  private asset(res: ServerResponse, type: string, pick: (a: PanelAssets) => string): void {
+    this.o.assets().then(
+      (a) => send(res, 200, `${type}; charset=utf-8`, pick(a)),
+      (err: unknown) => {
+        this.o.log(`panel: building the page failed: ${(err as Error).message}`);
+        json(res, 500, { error: 'the panel page could not be built (see the daemon log)' });
+      },
+    );
   }
 
   /** Server-sent events: one `snapshot` event every LiveFeed period, and `call` when a call ends. */

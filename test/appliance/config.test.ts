@@ -70,7 +70,7 @@ const BROKEN: { name: string; text: string | (() => string); message: string | R
     name: 'unknown key at the top level, with a suggestion',
     text: 'modme:\n  modulation: v21\n',
     message:
-      'FILE:1:1: modme: found an unknown key, expected one of the keys device, modem, serial, leds, gpio, controlLines, clock, control, line, exchange, mqtt, watchdog (did you mean modem?)',
+      'FILE:1:1: modme: found an unknown key, expected one of the keys device, modem, serial, leds, gpio, controlLines, clock, control, line, exchange, mqtt, watchdog, panel, recording (did you mean modem?)',
   },
   {
     name: 'unknown key in a section',

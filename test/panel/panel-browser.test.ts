@@ -62,7 +62,10 @@ test('panel: V.22bis call in chromium — 16-point constellation, SNR, LEDs, scr
   await d.term.waitFor('CONNECT 2400', 30_000);
   await d.term.write('The quick brown fox jumps over the lazy dog. '.repeat(4));
   // Two seconds of symbols on the canvas, and the SNR past its first estimates.
-  await page.waitForFunction(`Number(document.getElementById('scatter').dataset.points) >= 500`, { timeout: 15_000 });
+  await page.waitForFunction(
+    `Number(document.getElementById('scatter').dataset.points) >= 500 && /connected$/.test(document.getElementById('scatter-title').textContent)`,
+    { timeout: 30_000 },
+  );
   await sleep(1500);
 
   const pixels = await constellationPixels(page);

@@ -91,11 +91,14 @@ function showPanel(p: Snapshot['panel']): void {
 
 let scatterPoints: number[] = [];
 let scatterKind: string | null = null;
+let scatterState: string | null = null;
 
 function showLive(live: Snapshot['live']): void {
   const scatter = $('scatter') as HTMLCanvasElement;
-  if (!live || live.kind !== scatterKind) scatterPoints = [];
+  // A new call, receiver or receiver state (handshake, data, retrain) starts a new picture.
+  if (!live || live.kind !== scatterKind || live.pumpState !== scatterState) scatterPoints = [];
   scatterKind = live ? live.kind : null;
+  scatterState = live ? live.pumpState : null;
   if (live) scatterPoints = scatterPoints.concat(live.points).slice(-2 * SCATTER_POINTS);
   if (!live) {
     setText('scatter-title', 'Receiver (no call)');
