@@ -1,4 +1,5 @@
-import type { DataPump, PumpRole } from '../pump.ts';
+import type { DataPump, PumpLineStats, PumpRole } from '../pump.ts';
+import type { ReceiverTap } from '../tap.ts';
 import { AsyncBitDeframer } from '../uart/async-bits.ts';
 import { AsyncFramer } from '../uart/async-framer.ts';
 import { ByteRing } from '../uart/byte-ring.ts';
@@ -151,6 +152,19 @@ export class V42DataPump implements DataPump {
 
   get rxLevelDbm0(): number {
     return this.inner.rxLevelDbm0;
+  }
+
+  /** The modem's line figures and receiver tap (dsp/pump.ts), for telemetry and the panel. */
+  get lineStats(): PumpLineStats | undefined {
+    return this.inner.lineStats;
+  }
+
+  get retrains(): number | undefined {
+    return this.inner.retrains;
+  }
+
+  setTap(tap: ReceiverTap | null): void {
+    this.inner.setTap?.(tap);
   }
 
   get framingErrors(): number {
