@@ -40,6 +40,8 @@ export interface PanelServerOptions {
 }
 
 const MAX_BODY = 1024;
+/** Viewers at once: each costs a snapshot four times a second; more are told to come back later. */
+const MAX_STREAMS = 8;
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra });
@@ -110,8 +112,9 @@ export class PanelServer {
       case '/api/events':
         return this.events(req, res);
     }
+    // Recording names are letters, digits, '-' and '.' only (RECORDING_NAME): no decoding, no path to escape.
     const rec = /^\/recordings\/([^/]+)$/.exec(url.pathname);
-    if (rec) return this.recording(res, decodeURIComponent(rec[1]));
+    if (rec) return this.recording(res, rec[1]);
     json(res, 404, { error: 'not found' });
   }
 
@@ -127,6 +130,7 @@ export class PanelServer {
 
   /** Server-sent events: one `snapshot` event every LiveFeed period, and `call` when a call ends. */
   private events(req: IncomingMessage, res: ServerResponse): void {
+    if (this.streams.size >= MAX_STREAMS) return json(res, 503, { error: `${MAX_STREAMS} viewers already; try again later` });
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
     res.write('retry: 2000\n\n');
     this.streams.add(res);
