@@ -72,7 +72,8 @@ export class Resampler {
     readonly outRate: number,
     opts: ResamplerOptions = {},
   ) {
-    if (!Number.isInteger(inRate) || !Number.isInteger(outRate) || inRate <= 0 || outRate <= 0) throw new RangeError(`resampler: rates must be positive integers (got ${inRate} → ${outRate})`);
+    if (!Number.isInteger(inRate) || !Number.isInteger(outRate) || inRate <= 0 || outRate <= 0)
+      throw new RangeError(`resampler: rates must be positive integers (got ${inRate} → ${outRate})`);
     const g = gcd(inRate, outRate);
     this.up = outRate / g;
     this.down = inRate / g;
