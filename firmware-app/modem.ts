@@ -350,6 +350,7 @@ export class Modem implements AtHost {
         const rings = this.at.s.get(1) + 1;
         this.at.s.setInternal(1, rings);
         this.at.result('RING');
+        if (rings === 1 && this.at.callerId === 1) this.reportCallerId(call.from);
         this.showLeds(); // RI rises with the ring, even the one that is answered
         const s0 = this.at.s.get(0);
         if (s0 > 0 && rings >= s0 && this.state === 'command' && this.policy.mayAnswer) {
@@ -365,6 +366,15 @@ export class Modem implements AtHost {
     if (this.incoming === call) this.incoming = null;
     this.showLeds();
     if (this.leg && this.state === 'handshake') void this.runCall(this.leg, 'answerer', null);
+  }
+
+  /** V.253 formatted caller ID, between the first and second RING (as a Caller ID modem reports it). */
+  private reportCallerId(from: string): void {
+    const d = new Date();
+    const two = (n: number) => String(n).padStart(2, '0');
+    const nmbr = /^[0-9*#+]{1,20}$/.test(from) ? from : from ? 'O' : 'P'; // O: out of area, P: private (withheld)
+    const text = `\r\nDATE = ${two(d.getMonth() + 1)}${two(d.getDate())}\r\nTIME = ${two(d.getHours())}${two(d.getMinutes())}\r\nNMBR = ${nmbr}\r\n`;
+    this.o.port.write(Buffer.from(text, 'latin1'));
   }
 
   /** The frame loop of one call, from dialling (or answering) to hang-up. */
@@ -427,6 +437,10 @@ export class Modem implements AtHost {
     switch (leg.progress) {
       case 'busy':
         return ms > 1500 ? 'BUSY' : null;
+      case 'no-dialtone':
+        return 'NO DIALTONE'; // no phone connected, or no dial tone on the line (a line interface's detector)
+      case 'no-answer':
+        return 'NO ANSWER'; // the line gave up on ringback itself
       case 'invalid-number':
         return ms > 1500 ? 'NO CARRIER' : null;
       case 'ringing':

@@ -2,7 +2,7 @@
 # Installs what the tests need: Debian's independent modem implementations and tools, then the npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs=(libspandsp-dev minimodem lrzsz picocom ppp tmux libgsm-tools pkg-config build-essential python3 mosquitto systemd shellcheck socat chromium sox)
+pkgs=(libspandsp-dev minimodem lrzsz picocom ppp tmux libgsm-tools pkg-config build-essential python3 mosquitto systemd shellcheck socat chromium sox alsa-utils dbus-daemon)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

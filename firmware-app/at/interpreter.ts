@@ -55,6 +55,8 @@ export class AtInterpreter {
   readonly store: ProfileStore;
   /** The active command options (E, V, Q, X, &C, &D, &K …). */
   readonly opt: Record<OptionName, number> = factoryProfile().options;
+  /** +VCID: report the caller's number with the first RING. */
+  callerId = 0;
   lastDial = '';
   private readonly reader: CommandLineReader;
   private lastLine = '';
@@ -318,6 +320,13 @@ export class AtInterpreter {
     }
     const dte = dteSettingCommand(body, this.dteSettings);
     if (dte) return Array.isArray(dte) ? this.info(dte) : dte;
+    // V.253 9.2.3 caller ID: +VCID=0 off, 1 formatted (DATE/TIME/NMBR after the first RING).
+    if (body === 'VCID?') return this.info([`+VCID: ${this.callerId}`]);
+    if (body === 'VCID=?') return this.info(['+VCID: (0,1)']);
+    if (body === 'VCID=0' || body === 'VCID=1') {
+      this.callerId = Number(body.slice(5));
+      return 'ok';
+    }
     if (body === 'MS?') return this.info([`+MS: ${this.host.carrier}`]);
     // V.250 +MS=<carrier>[,<automode>]: automode 1 (with V22B) answers whatever calls; the rates that follow are ignored.
     if (body === 'MS=?') return this.info(['+MS: (V21,B103,V23C,B202,V22,B212,V22B),(0,1)']);

@@ -1,5 +1,5 @@
 /** The telephone call as the modem sees it: progress reported out of band (as a phone over HFP does), audio in 20 ms frames. */
-export type CallProgress = 'dialing' | 'ringing' | 'answered' | 'busy' | 'no-answer' | 'invalid-number' | 'ended';
+export type CallProgress = 'dialing' | 'ringing' | 'answered' | 'busy' | 'no-answer' | 'no-dialtone' | 'invalid-number' | 'ended';
 
 export interface CallLeg {
   readonly progress: CallProgress;
