@@ -20,7 +20,8 @@ const PUMP = { txLevelDbm0: -10, carrierDetectMs: 600, carrierLossMs: 1400 };
 async function alsaCall(t: import('ava').ExecutionContext, modulation: Modulation, rate: number, bytes: number, opts: Partial<AlsaAudioOptions> = {}) {
   const rig = makeAlsaRig();
   t.teardown(rig.cleanup);
-  const common = { rate, env: rig.env, prefillMs: 60, ...opts };
+  // No real-time card here: a loaded machine may pause a program for a while, which is not a stalled device.
+  const common = { rate, env: rig.env, prefillMs: 60, stallMs: 5000, ...opts };
   const a = new AlsaAudioDevice({ ...common, capture: 'capA', playback: 'playA' });
   const b = new AlsaAudioDevice({ ...common, capture: 'capB', playback: 'playB' });
   t.teardown(() => Promise.all([a.stop(), b.stop()]));

@@ -19,6 +19,8 @@ import { FakeOfono, PrivateBus } from './fake-ofono.ts';
  * The modem on a real pseudo-terminal, its line a BluetoothPhoneLine talking D-Bus through a private dbus-daemon to
  * the oFono stand-in; the SCO audio is the audio twin, whose far end is a modem.
  */
+// Frames are paced to the wall clock while no call audio runs (as on the appliance), and as fast as the audio twin
+// gives them during the call.
 async function btRig(t: ExecutionContext) {
   const bus = await PrivateBus.start();
   const phone = await FakeOfono.start(bus.address);
@@ -34,7 +36,7 @@ async function btRig(t: ExecutionContext) {
   });
   t.true(await line.open());
   const port = new PtyPort(join(dir, 'modem'));
-  const modem = new Modem({ port, line, clock: new AudioClock('fast', () => audio), log: (l) => log.push(l), stateDir: null });
+  const modem = new Modem({ port, line, clock: new AudioClock('realtime', () => audio), log: (l) => log.push(l), stateDir: null });
   const term = await Terminal.open(join(dir, 'modem'));
   t.teardown(async () => {
     if (process.env.RIG_LOG) console.error(log.join('\n'));
@@ -65,7 +67,7 @@ async function dialAndConnect(r: Awaited<ReturnType<typeof btRig>>): Promise<voi
   await r.term.waitFor(ECHO_BANNER, 30000);
 }
 
-test('ATD dials through oFono, the far end answers, CONNECT 300, data echoed; NREC off; the far end hangs up: NO CARRIER', async (t) => {
+test.serial('ATD dials through oFono, the far end answers, CONNECT 300, data echoed; NREC off; the far end hangs up: NO CARRIER', async (t) => {
   const r = await btRig(t);
   t.is(r.phone.handsfree.EchoCancelingNoiseReduction, false);
   await dialAndConnect(r);
@@ -78,7 +80,7 @@ test('ATD dials through oFono, the far end answers, CONNECT 300, data echoed; NR
   await until(() => !r.audio.running, 5000, 'audio stopped');
 });
 
-test('ATH hangs the call up through oFono', async (t) => {
+test.serial('ATH hangs the call up through oFono', async (t) => {
   const r = await btRig(t);
   await dialAndConnect(r);
   await new Promise((res) => setTimeout(res, 1100));
@@ -90,7 +92,7 @@ test('ATH hangs the call up through oFono', async (t) => {
   t.is(r.phone.calls.size, 0);
 });
 
-test('an incoming call rings with the caller ID (AT+VCID=1); ATA answers through oFono and the calling modem connects', async (t) => {
+test.serial('an incoming call rings with the caller ID (AT+VCID=1); ATA answers through oFono and the calling modem connects', async (t) => {
   const r = await btRig(t);
   await r.term.write('AT+VCID=1\r');
   await r.term.waitFor('OK\r\n');
@@ -112,7 +114,7 @@ test('an incoming call rings with the caller ID (AT+VCID=1); ATA answers through
   await r.term.waitFor('caller says hi', 30000);
 });
 
-test('an incoming call the far end gives up on stops ringing', async (t) => {
+test.serial('an incoming call the far end gives up on stops ringing', async (t) => {
   const r = await btRig(t);
   const call = r.phone.incoming('5550000');
   await r.term.waitFor('RING\r\n', 10000);
@@ -122,7 +124,7 @@ test('an incoming call the far end gives up on stops ringing', async (t) => {
   await r.term.waitFor('NO CARRIER\r\n', 5000);
 });
 
-test('link loss mid-call: NO CARRIER, DCD drops, the daemon keeps running; dialling without the phone: NO DIALTONE; the phone comes back', async (t) => {
+test.serial('link loss mid-call: NO CARRIER, DCD drops, the daemon keeps running; dialling without the phone: NO DIALTONE; the phone comes back', async (t) => {
   const r = await btRig(t);
   await dialAndConnect(r);
   t.true(r.port.lines.get('DCD'));
@@ -142,7 +144,7 @@ test('link loss mid-call: NO CARRIER, DCD drops, the daemon keeps running; diall
   t.pass();
 });
 
-test('a number the phone refuses is NO CARRIER, not a crash', async (t) => {
+test.serial('a number the phone refuses is NO CARRIER, not a crash', async (t) => {
   const r = await btRig(t);
   r.phone.dialBehaviour = 'org.ofono.Error.InvalidFormat';
   await r.term.write('ATDT5551234\r');
