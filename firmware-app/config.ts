@@ -41,6 +41,14 @@ export interface MqttConfig {
   broker: { listen: string; port: number };
 }
 
+/** The telephone line and its audio (hal/line, hal/audio); see firmware-app/line-factory.ts. */
+export interface LineConfig {
+  backend: 'simulated' | 'bluetooth' | 'soundcard';
+  audio: { backend: 'alsa' | 'simulated'; capture: string | null; playback: string | null; rate: 8000 | 16000 | 44100 | 48000 | null; periodMs: number; periods: number; maxLatencyMs: number };
+  bluetooth: { phone: string | null; dbusAddress: string | null };
+  soundcard: { hookPin: number; ringPin: number | null; hookActiveLow: boolean; ringActiveLow: boolean; country: 'US' | 'EU'; dialToneWaitMs: number; blindDial: boolean };
+}
+
 /** The whole configuration, as config/schema.json describes it (keep the two in step). */
 export interface DialtoneConfig {
   /** id is resolved: the configured one, or the host name made topic-safe. */
@@ -64,7 +72,7 @@ export interface DialtoneConfig {
   controlLines?: { backend: 'simulated' | 'gpio'; pins?: Partial<Record<ControlCircuit, number>>; activeLow?: boolean; debounceMs?: number };
   clock: 'realtime' | 'fast';
   control: { socket: string };
-  line: { backend: 'simulated' };
+  line: LineConfig;
   exchange: { line: LineModelConfig; answerAfterRings: number; numbers: Record<string, NumberRoute> };
   mqtt: MqttConfig;
   watchdog: { maxEventLoopLagMs: number; maxClockStallMs: number };
@@ -325,11 +333,28 @@ function semanticIssues(cfg: DialtoneConfig): SemanticIssue[] {
     }
   };
   out.push(...panelIssues(cfg.panel, secretFile));
+  out.push(...lineIssues(cfg));
   const m = cfg.mqtt;
   if (m.enabled) {
     if (m.passwordFile && !m.username) out.push({ path: ['mqtt', 'username'], found: 'null', expected: 'a user name to go with mqtt.passwordFile', cause: ['mqtt', 'passwordFile'] });
     secretFile(['mqtt', 'passwordFile'], m.passwordFile);
     for (const k of ['ca', 'cert', 'key'] as const) mustExist(['mqtt', 'tls', k], m.tls[k], 'an existing PEM file');
+  }
+  return out;
+}
+
+/** The sound card line's pins: not the same pin twice, not an LED's, not the UART's. */
+function lineIssues(cfg: DialtoneConfig): SemanticIssue[] {
+  if (cfg.line.backend !== 'soundcard') return [];
+  const out: SemanticIssue[] = [];
+  const taken = new Map<number, string>(cfg.leds.backend === 'gpio' ? Object.entries(cfg.leds.pins ?? {}).map(([led, pin]) => [pin, `LED ${led}`]) : []);
+  if (cfg.serial.backend === 'serialport') [14, 15].forEach((p) => taken.set(p, 'the UART'));
+  const sc = cfg.line.soundcard;
+  for (const [key, pin] of [['hookPin', sc.hookPin], ['ringPin', sc.ringPin]] as const) {
+    if (pin === null) continue;
+    const other = taken.get(pin);
+    if (other) out.push({ path: ['line', 'soundcard', key], found: String(pin), expected: `a pin not already given to ${other}` });
+    taken.set(pin, `line.soundcard.${key}`);
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { ControlSocket } from '../hal/line/control-socket.ts';
 import { SimulatedExchange } from '../hal/line/simulated-exchange.ts';
 import { ConfigError, formatIssue, loadConfig } from './config.ts';
 import { doctor } from './doctor/cli.ts';
-import { FrameClock } from './frame-clock.ts';
+import { createLine } from './line-factory.ts';
 import { Modem } from './modem.ts';
 import type { ModemState } from './modem.ts';
 import { ring } from './ring-client.ts';
@@ -48,18 +48,20 @@ async function start(argv: string[]): Promise<void> {
   // DTE port, control lines and LEDs: real or simulated per serial/controlLines/leds/gpio (hal/factory.ts).
   const hw = await openHardware(cfg, say);
   const port = hw.port;
-  const exchange = new SimulatedExchange({
-    numbers: cfg.exchange.numbers,
-    line: cfg.exchange.line,
-    answerAfterRings: cfg.exchange.answerAfterRings,
-    answerToneMs: cfg.modem.answerToneMs,
-    log: say,
-  });
-  const control = new ControlSocket(cfg.control.socket, (call) => exchange.ring(call), cfg.exchange.line, say);
-  const clock = new FrameClock(cfg.clock);
+  // The telephone line (simulated exchange, Bluetooth phone or sound card) and the clock its audio drives.
+  const simulated = () =>
+    new SimulatedExchange({
+      numbers: cfg.exchange.numbers,
+      line: cfg.exchange.line,
+      answerAfterRings: cfg.exchange.answerAfterRings,
+      answerToneMs: cfg.modem.answerToneMs,
+      log: say,
+    });
+  const { line, exchange, clock } = await createLine(cfg, { log: say, gpio: hw.gpio }, simulated);
+  const control = new ControlSocket(cfg.control.socket, (call) => (exchange ? exchange.ring(call) : call.reject()), cfg.exchange.line, say);
   const modem = new Modem({
     port,
-    line: exchange,
+    line,
     leds: hw.leds,
     dteFraming: cfg.serial.framing === 'auto' ? null : cfg.serial.framing,
     clock,
@@ -119,6 +121,7 @@ async function start(argv: string[]): Promise<void> {
     watchdog?.stop();
     modem.close();
     panel.close();
+    line.close();
     control.close();
     hw.close();
     await telemetry?.close().catch(() => {});
