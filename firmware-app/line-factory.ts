@@ -1,12 +1,7 @@
-import { AlsaAudioDevice } from '../hal/audio/alsa-device.ts';
 import type { AudioDevice } from '../hal/audio/audio-device.ts';
-import { SimulatedAudioDevice } from '../hal/audio/simulated-audio.ts';
 import type { GpioChip } from '../hal/gpio/gpio.ts';
-import { BluetoothPhoneLine } from '../hal/line/bluetooth-line.ts';
-import { connectBus, OfonoClient } from '../hal/line/ofono.ts';
 import type { PhoneLine } from '../hal/line/phone-line.ts';
-import { SimulatedExchange } from '../hal/line/simulated-exchange.ts';
-import { SoundCardLine } from '../hal/line/soundcard-line.ts';
+import type { SimulatedExchange } from '../hal/line/simulated-exchange.ts';
 import { AudioClock } from './audio-clock.ts';
 import type { DialtoneConfig } from './config.ts';
 import { FrameClock } from './frame-clock.ts';
@@ -34,9 +29,14 @@ export function audioDefaults(cfg: DialtoneConfig): { capture: string; playback:
   return { capture: a.capture ?? pcm, playback: a.playback ?? a.capture ?? pcm, rate: a.rate ?? (bt ? 8000 : 48000) };
 }
 
-function createAudio(cfg: DialtoneConfig, log: (line: string) => void): AudioDevice {
+// The real backends are imported only when configured: a simulation's start-up does not load D-Bus or ALSA code.
+async function createAudio(cfg: DialtoneConfig, log: (line: string) => void): Promise<AudioDevice> {
   const a = cfg.line.audio;
-  if (a.backend === 'simulated') return new SimulatedAudioDevice({ pace: cfg.clock });
+  if (a.backend === 'simulated') {
+    const { SimulatedAudioDevice } = await import('../hal/audio/simulated-audio.ts');
+    return new SimulatedAudioDevice({ pace: cfg.clock });
+  }
+  const { AlsaAudioDevice } = await import('../hal/audio/alsa-device.ts');
   const dev = new AlsaAudioDevice({ ...audioDefaults(cfg), periodMs: a.periodMs, periods: a.periods, maxLatencyMs: a.maxLatencyMs });
   dev.onEvent((e) => log(`audio: ${e.kind}${'stream' in e ? ` (${e.stream})` : ''}${'detail' in e ? `: ${e.detail}` : ''}`));
   return dev;
@@ -48,16 +48,19 @@ export async function createLine(cfg: DialtoneConfig, deps: LineDeps, simulated:
     const exchange = simulated();
     return { line: exchange, exchange, audio: null, clock: new FrameClock(cfg.clock) };
   }
-  const audio = createAudio(cfg, log);
+  const audio = await createAudio(cfg, log);
   const clock = new AudioClock(cfg.clock, () => audio);
   if (cfg.line.backend === 'bluetooth') {
     const bt = cfg.line.bluetooth;
+    const { BluetoothPhoneLine } = await import('../hal/line/bluetooth-line.ts');
+    const { connectBus, OfonoClient } = await import('../hal/line/ofono.ts');
     const line = new BluetoothPhoneLine({ ofono: new OfonoClient(connectBus(bt.dbusAddress)), audio, phone: bt.phone, log });
     await line.open(); // without the phone yet it keeps looking; calls meanwhile get NO DIALTONE
     return { line, exchange: null, audio, clock };
   }
   if (!deps.gpio) throw new Error('line.backend soundcard needs a GPIO chip for its hook relay and ring detector');
   const chip = await deps.gpio();
+  const { SoundCardLine } = await import('../hal/line/soundcard-line.ts');
   const sc = cfg.line.soundcard;
   const line = new SoundCardLine({
     audio,

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { connectBus, OfonoClient } from '../../hal/line/ofono.ts';
 import type { DialtoneConfig } from '../config.ts';
 import { audioDefaults } from '../line-factory.ts';
 import type { DoctorCheck, DoctorContext, Finding } from './doctor.ts';
@@ -40,6 +39,7 @@ async function bluetoothFindings(ctx: DoctorContext): Promise<Finding[]> {
       what: 'the user is not in the bluetooth group',
       fix: 'sudo usermod -aG bluetooth dialtone (the systemd unit already runs with it)',
     });
+  const { connectBus, OfonoClient } = await import('../../hal/line/ofono.ts'); // D-Bus code only when checked
   const bus = connectBus(bt.dbusAddress);
   try {
     const dbus = (await bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus')).getInterface('org.freedesktop.DBus') as unknown as {
