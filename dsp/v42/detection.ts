@@ -3,6 +3,7 @@
  * the connected modem before the switch to synchronous HDLC.
  *   ODP (originator detection pattern): DC1 with even parity, 8–16 ones, DC1 with odd parity, 8–16 ones, repeated.
  *   ADP (answerer detection pattern, LAPM): "E", 8–16 ones, "C", 8–16 ones, repeated.
+ * Receiving, only the 7 data bits are compared (implementations differ in the eighth).
  */
 
 /** Idle ones after each character (the stop bit and 9 of mark: inside 8–16). */
@@ -28,8 +29,8 @@ function charBits(c: number, parity: number): number[] {
 
 /** One ODP sequence (two characters with their fill) as line bits. */
 export const ODP_BITS: readonly number[] = [...charBits(DC1, parity7(DC1)), ...charBits(DC1, parity7(DC1) ^ 1)];
-/** One ADP sequence ("E", "C" with even parity) as line bits. */
-export const ADP_BITS: readonly number[] = [...charBits(E, parity7(E)), ...charBits(C, parity7(C))];
+/** One ADP sequence as line bits: "E" and "C" as 8-bit characters (the eighth bit 0), which spandsp's V.42 requires. */
+export const ADP_BITS: readonly number[] = [...charBits(E, 0), ...charBits(C, 0)];
 
 /** Sends a pattern over and over, always a whole sequence (`stop` takes effect at the end of one). */
 export class PatternSender {

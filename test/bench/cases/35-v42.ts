@@ -31,7 +31,15 @@ function callRow(condition: 'clean' | 'bursts', data: 'random' | 'text', compres
   const sent = data === 'random' ? randomBytes(bytes, 21) : repeatText(bytes);
   const back = data === 'random' ? randomBytes(bytes, 22) : repeatText(bytes);
   const opts = { errorControl: 'required' as const, compression };
-  const r = runV42Call({ caller: opts, answerer: opts, toAnswerer: sent, toCaller: back, seconds, line: { snrDb: 30 }, bursts: condition === 'bursts' ? BURSTS : undefined });
+  const r = runV42Call({
+    caller: opts,
+    answerer: opts,
+    toAnswerer: sent,
+    toCaller: back,
+    seconds,
+    line: { snrDb: 30 },
+    bursts: condition === 'bursts' ? BURSTS : undefined,
+  });
   const c = r.caller.pump as V42DataPump;
   const a = r.answerer.pump as V42DataPump;
   const got = r.answerer.got;
