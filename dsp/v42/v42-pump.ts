@@ -19,6 +19,8 @@ export interface V42Options {
   compression: boolean;
   p1?: number;
   p2?: number;
+  /** V.42bis encoder's choice of mode: 'dynamic' (the compressibility test, default), or always one mode. */
+  v42bisPolicy?: 'dynamic' | 'always' | 'never';
   /** V.42 T400 (detection), T401 (acknowledgement), N400 (retries). */
   t400Ms?: number;
   t401Ms?: number;
@@ -247,7 +249,7 @@ export class V42DataPump implements DataPump {
     this.rx.clear(); // what the detection phase made of ODP/ADP as characters
     const p = this.lapm.params;
     this.compressing = p.p0 !== 0;
-    if (this.compressing) this.bis = new V42bisLink(p, this.lapm.role === 'originator');
+    if (this.compressing) this.bis = new V42bisLink(p, this.lapm.role === 'originator', this.o.v42bisPolicy);
     this.phase = 'data';
   }
 

@@ -22,12 +22,13 @@ export class V42bisDecoder {
   private bitCount = 0;
   private esc = 0;
   private escaped = false;
+  private learnNext = -1;
   private prev = -1;
-  private skip = 0; // characters of the first string after ECM already delivered in transparent mode
 
   constructor(p1: number, p2: number) {
     this.dict = new V42bisDictionary(p1, p2);
     this.matcher = new V42bisMatcher(this.dict);
+
     this.maxBits = Math.ceil(Math.log2(p1));
     this.spellBuf = new Uint8Array(p2 + 1);
   }
@@ -52,12 +53,12 @@ export class V42bisDecoder {
       this.escaped = false;
       if (o === CMD_ECM) {
         this.mode = 'compressed';
-        this.skip = this.matcher.node >= 0 ? this.dict.depth[this.matcher.node] : 0;
-        this.prev = -1;
+        this.prev = this.matcher.node; // the encoder's string ended at ECM, learned with the next (V42bisEncoder)
+        this.matcher.node = -1;
         this.bits = this.bitCount = 0;
       } else if (o === CMD_EID) {
         this.deliver(this.esc, rx);
-        this.matcher.feed(this.esc);
+        this.learn(this.esc);
         this.esc = (this.esc + ESC_STEP) & 0xff;
       } else if (o === CMD_RESET) {
         this.dict.reset();
@@ -71,7 +72,16 @@ export class V42bisDecoder {
       return;
     }
     this.deliver(o, rx);
-    this.matcher.feed(o);
+    this.learn(o);
+  }
+
+  /** A character of transparent mode into the matcher, after learning the string ETM ended with it. */
+  private learn(c: number): void {
+    if (this.learnNext >= 0) {
+      this.dict.add(this.learnNext, c);
+      this.learnNext = -1;
+    }
+    this.matcher.feed(c);
   }
 
   private compressed(o: number, rx: ByteRing): void {
@@ -87,11 +97,14 @@ export class V42bisDecoder {
 
   private codeword(cw: number, rx: ByteRing): void {
     switch (cw) {
-      case CW_ETM:
+      case CW_ETM: {
+        const last = this.prev;
         this.align();
         this.mode = 'transparent';
         this.matcher.node = -1;
+        this.learnNext = last; // as the encoder: the last string is learned with the next character
         return;
+      }
       case CW_FLUSH:
         this.align();
         this.prev = -1;
@@ -105,8 +118,7 @@ export class V42bisDecoder {
       return;
     }
     const n = this.dict.spell(cw, this.spellBuf, 0);
-    for (let k = this.skip; k < n; k++) this.deliver(this.spellBuf[k], rx);
-    this.skip = 0;
+    for (let k = 0; k < n; k++) this.deliver(this.spellBuf[k], rx);
     if (this.prev >= 0) this.dict.add(this.prev, this.spellBuf[0]);
     this.prev = cw;
   }

@@ -31,6 +31,7 @@ export class V42bisEncoder {
   private bits = 0;
   private bitCount = 0;
   private esc = 0;
+  private learnNext = -1; // the string ended by ECM, to be learned with the next character
   private windowChars = 0;
   private compressedCost = 0;
   private transparentCost = 0;
@@ -49,6 +50,10 @@ export class V42bisEncoder {
   /** Encode one character from the DTE. */
   put(c: number): void {
     this.charsIn++;
+    if (this.learnNext >= 0) {
+      this.dict.add(this.learnNext, c);
+      this.learnNext = -1;
+    }
     const cw = this.matcher.feed(c);
     this.transparentCost += c === this.esc ? 16 : 8;
     if (cw >= 0) this.compressedCost += this.c2;
@@ -89,6 +94,9 @@ export class V42bisEncoder {
   }
 
   private enterCompressed(): void {
+    // The string being matched was sent as characters already: it ends here, and is learned with the next character
+    // (the decoder does so with the first codeword after ECM), which starts the first string of compressed mode.
+    this.learnNext = this.matcher.end();
     this.out.push(this.esc);
     this.out.push(CMD_ECM);
     this.mode = 'compressed';
@@ -96,8 +104,10 @@ export class V42bisEncoder {
   }
 
   private enterTransparent(): void {
+    // The string so far goes out as its codeword; like ECM, it is learned with the next character.
     const cw = this.matcher.end();
     if (cw >= 0) this.emit(cw);
+    this.learnNext = cw;
     this.emit(CW_ETM);
     this.align();
     this.mode = 'transparent';

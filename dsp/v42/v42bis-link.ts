@@ -13,10 +13,10 @@ export class V42bisLink {
   readonly decoder: V42bisDecoder | null;
   private passedOut = 0;
 
-  constructor(p: LinkParameters, initiator: boolean) {
+  constructor(p: LinkParameters, initiator: boolean, policy: 'dynamic' | 'always' | 'never' = 'dynamic') {
     const out = initiator ? p.p0 & 1 : p.p0 & 2;
     const inn = initiator ? p.p0 & 2 : p.p0 & 1;
-    this.encoder = out ? new V42bisEncoder(p.p1, p.p2) : null;
+    this.encoder = out ? new V42bisEncoder(p.p1, p.p2, policy) : null;
     this.decoder = inn ? new V42bisDecoder(p.p1, p.p2) : null;
   }
 

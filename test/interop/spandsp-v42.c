@@ -8,6 +8,7 @@
  *               [--max-seconds S] [--verbose]
  *
  * --send: bytes to send once V.42 is up (through V.42bis when --v42bis is given); --recv: where received bytes go;
+ * --v42bis-mode dynamic|always|never: spandsp's encoder's mode choice (default dynamic).
  * --expect: after N bytes received and everything sent and acknowledged, wait 2 s and hang up (exit 0).
  * Answering, a 3 s 2100 Hz answer tone (V.25) comes first; spandsp's modem starts after it.
  * Log lines on stderr: CONNECT, V.42 status changes, the end. Exit status 0 when the payload went both ways.
@@ -149,9 +150,10 @@ static void iframe_put(void *user_data, const uint8_t *msg, int len)
         v42_status(p, len);
         return;
     }
-    if (p->bis)
+    if (p->bis) {
         v42bis_decompress(p->bis, msg, len);
-    else
+        v42bis_decompress_flush(p->bis); /* hand on what this frame held, not only whole 1024-octet blocks */
+    } else
         deliver(p, msg, len);
 }
 
@@ -210,7 +212,7 @@ int main(int argc, char **argv)
     memset(&p, 0, sizeof(p));
     p.expect = -1;
     const char *role = NULL, *send = NULL, *recv = NULL;
-    int p1 = 0, p2 = 0;
+    int p1 = 0, p2 = 0, bis_mode = V42BIS_COMPRESSION_MODE_DYNAMIC;
     double max_seconds = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -222,6 +224,9 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--v42bis") && i + 2 < argc) {
             p1 = atoi(argv[++i]);
             p2 = atoi(argv[++i]);
+        } else if (!strcmp(a, "--v42bis-mode") && i + 1 < argc) {
+            const char *m = argv[++i];
+            bis_mode = !strcmp(m, "always") ? V42BIS_COMPRESSION_MODE_ALWAYS : !strcmp(m, "never") ? V42BIS_COMPRESSION_MODE_NEVER : V42BIS_COMPRESSION_MODE_DYNAMIC;
         } else if (!strcmp(a, "--verbose")) verbose = 1;
         else if (!strcmp(a, "--debug")) verbose = debug = 1;
         else {
@@ -256,6 +261,7 @@ int main(int argc, char **argv)
         p.v42->config.comp_dict_size = p1;
         p.v42->config.comp_max_string = p2;
         p.bis = v42bis_init(NULL, 3, p1, p2, encoded, &p, 1024, deliver, &p, 1024);
+        v42bis_compression_control(p.bis, bis_mode);
     }
     p.running = p.caller;
     int16_t rx[FRAME], tx[FRAME];

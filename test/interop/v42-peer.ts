@@ -38,7 +38,7 @@ export interface V42InteropOptions {
   role: 'caller' | 'answerer';
   ours: V42Options;
   /** spandsp's V.42bis P1, P2 (both directions), or none. */
-  spandspV42bis?: { p1: number; p2: number };
+  spandspV42bis?: { p1: number; p2: number; mode?: 'dynamic' | 'always' | 'never' };
   toSpandsp: Uint8Array;
   toUs: Uint8Array;
   snrDb?: number;
@@ -74,12 +74,13 @@ export async function runSpandspV42(o: V42InteropOptions): Promise<V42InteropRes
     '--verbose',
     ...(process.env.V42_DEBUG ? ['--debug'] : []),
   ];
-  if (o.spandspV42bis) args.push('--v42bis', String(o.spandspV42bis.p1), String(o.spandspV42bis.p2));
+  if (o.spandspV42bis) args.push('--v42bis', String(o.spandspV42bis.p1), String(o.spandspV42bis.p2), '--v42bis-mode', o.spandspV42bis.mode ?? 'dynamic');
   const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   let log = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => (log += s));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  child.stdin.on('error', () => {}); // the peer may end the call first (EPIPE): its exit status says how it went
   const inner = new V22bisDataPump(o.role, { maxRate: 2400, answerToneMs: 3000 });
   const pump = new V42DataPump(inner, o.ours);
   const toThem = lineModel({ snrDb: o.snrDb ?? 30, seed: 5 });
@@ -124,7 +125,7 @@ export async function runSpandspV42(o: V42InteropOptions): Promise<V42InteropRes
     }
     const out = Buffer.from(ourTx.buffer.slice(0));
     toThem.process(new Int16Array(out.buffer, out.byteOffset, FRAME_SAMPLES), FRAME_SAMPLES);
-    if (!child.stdin.write(out)) await new Promise<void>((r) => child.stdin.once('drain', () => r()));
+    if (!child.stdin.write(out)) await Promise.race([new Promise<void>((r) => child.stdin.once('drain', () => r())), exited]);
     const f = await readFrame();
     if (!f) break;
     const samples = new Int16Array(FRAME_SAMPLES);
