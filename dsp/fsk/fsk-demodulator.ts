@@ -1,6 +1,8 @@
 import { dbm0ToPeak, SAMPLE_RATE } from '../q15.ts';
 import { phaseStep, SINE_TABLE } from '../nco.ts';
 import type { ReceiverTap } from '../tap.ts';
+import type { BitDecider } from '../uart/bit-source.ts';
+import { SequenceDetector } from './sequence-detector.ts';
 import type { FskChannel } from './specs.ts';
 
 export interface FskDemodulatorOptions {
@@ -13,6 +15,8 @@ export interface FskDemodulatorOptions {
   carrierOffBlocks?: number;
   /** Where the noise floor is measured (Hz): a frequency outside both channels of the modem. */
   guardHz?: number;
+  /** Samples by which the caller delays the decisions before a bit clock reads them (the pump holds two frames). */
+  delay?: number;
 }
 
 const PRODUCT_SHIFT = 6; // x·cos ≤ 2^30 → ≤ 2^24, so a sum over ≤ 128 samples stays below 2^31
@@ -32,8 +36,12 @@ const GUARD_PARTS = 4;
  * error rate is ½·exp(−Eb/2N0) for orthogonal tones. Output: one hard decision per sample (1 = mark), for an async
  * deframer or a synchronous bit clock. Carrier detect measures the stronger correlator's energy against thresholds
  * with hysteresis, so it only hears energy within the channel.
+ *
+ * The correlators are kept as running (wrapping Int32) sums in a ring long enough for three bits behind the
+ * oldest decision a bit clock may still read, so that the clock can ask for a three-bit sequence decision at its
+ * sampling point (decideBit, see sequence-detector.ts): far better than the one-bit energy comparison.
  */
-export class FskDemodulator {
+export class FskDemodulator implements BitDecider {
   readonly decisions: Uint8Array;
   /** The panel's view: mark and space channel energies at the carrier-detect snapshots; null when no one watches. */
   tap: ReceiverTap | null = null;
@@ -43,12 +51,17 @@ export class FskDemodulator {
   private readonly spaceStep: number;
   private pm = 0;
   private ps = 0;
-  private readonly rings: Int32Array; // 4 interleaved rings: mark I, mark Q, space I, space Q
-  private pos = 0;
-  private sIm = 0;
-  private sQm = 0;
-  private sIs = 0;
-  private sQs = 0;
+  private readonly sums: Int32Array; // running sums, 4 interleaved: mark I, mark Q, space I, space Q
+  private readonly mask: number; // ring length − 1 (a power of two)
+  /** Samples taken since construction (wrapping Int32): the index the next sample will have. */
+  samples = 0;
+  private cIm = 0;
+  private cQm = 0;
+  private cIs = 0;
+  private cQs = 0;
+  private readonly detector: SequenceDetector;
+  /** Whether decideBit is worth asking: a three-bit sequence stays coherent under ±10 Hz offset at 300 bit/s up. */
+  readonly sequenceDetection: boolean;
   private readonly cdShift: number;
   private readonly cdOn: number;
   private readonly cdOff: number;
@@ -75,9 +88,14 @@ export class FskDemodulator {
     if (this.window > 128) throw new Error(`FSK window of ${this.window} samples exceeds the accumulator headroom`);
     this.markStep = phaseStep(channel.markHz);
     this.spaceStep = phaseStep(channel.spaceHz);
-    this.rings = new Int32Array(4 * this.window);
     // Blocks of up to 512 samples keep the guard-band sums below 2^31.
     this.decisions = new Uint8Array(Math.min(opts.maxBlock ?? 512, 512));
+    const span = this.decisions.length + (opts.delay ?? 0) + 3 * Math.ceil(SAMPLE_RATE / channel.baud) + 4;
+    const len = 2 ** Math.ceil(Math.log2(Math.max(span, this.window + 1)));
+    this.mask = len - 1;
+    this.sums = new Int32Array(4 * len);
+    this.detector = new SequenceDetector(this.sums, this.mask, this.markStep - this.spaceStep);
+    this.sequenceDetection = channel.baud >= 300;
     // Fixed scale for carrier energy: the largest possible sum shifted to ≤ 2^14, so I²+Q² < 2^31.
     const maxSum = this.window * 2 ** (30 - PRODUCT_SHIFT);
     this.cdShift = Math.max(0, Math.ceil(Math.log2(maxSum)) - 14);
@@ -96,17 +114,18 @@ export class FskDemodulator {
 
   /** Demodulate `n` samples of `rx`; decisions[0..n) receive one hard bit per sample. */
   process(rx: Int16Array, n: number, offset = 0): void {
-    const rings = this.rings;
+    const sums = this.sums;
+    const mask = this.mask;
     const w = this.window;
     const dec = this.decisions;
     const cdShift = this.cdShift;
     let pm = this.pm;
     let ps = this.ps;
-    let pos = this.pos;
-    let sIm = this.sIm;
-    let sQm = this.sQm;
-    let sIs = this.sIs;
-    let sQs = this.sQs;
+    let pos = this.samples;
+    let cIm = this.cIm;
+    let cQm = this.cQm;
+    let cIs = this.cIs;
+    let cQs = this.cQs;
     let tick = this.phaseTick;
     for (let i = 0; i < n; i++) {
       const x = rx[offset + i];
@@ -116,16 +135,22 @@ export class FskDemodulator {
       const qs = Math.imul(x, SINE_TABLE[ps >>> 22]) >> PRODUCT_SHIFT;
       pm = (pm + this.markStep) >>> 0;
       ps = (ps + this.spaceStep) >>> 0;
-      const r = pos << 2;
-      sIm += im - rings[r];
-      sQm += qm - rings[r + 1];
-      sIs += is - rings[r + 2];
-      sQs += qs - rings[r + 3];
-      rings[r] = im;
-      rings[r + 1] = qm;
-      rings[r + 2] = is;
-      rings[r + 3] = qs;
-      pos = pos + 1 === w ? 0 : pos + 1;
+      // Running sums wrap in Int32; a difference over ≤ 128 samples is exact (its true value is below 2^31).
+      cIm = (cIm + im) | 0;
+      cQm = (cQm + qm) | 0;
+      cIs = (cIs + is) | 0;
+      cQs = (cQs + qs) | 0;
+      const r = (pos & mask) << 2;
+      const o = ((pos - w) & mask) << 2;
+      sums[r] = cIm;
+      sums[r + 1] = cQm;
+      sums[r + 2] = cIs;
+      sums[r + 3] = cQs;
+      pos = (pos + 1) | 0;
+      const sIm = (cIm - sums[o]) | 0;
+      const sQm = (cQm - sums[o + 1]) | 0;
+      const sIs = (cIs - sums[o + 2]) | 0;
+      const sQs = (cQs - sums[o + 3]) | 0;
       // Block floating point: scale all four sums alike to ≤ 2^14 so the energies fit Int32 at any level.
       const mag = (sIm < 0 ? -sIm : sIm) | (sQm < 0 ? -sQm : sQm) | (sIs < 0 ? -sIs : sIs) | (sQs < 0 ? -sQs : sQs);
       let sh = 18 - Math.clz32(mag);
@@ -150,11 +175,11 @@ export class FskDemodulator {
     }
     this.pm = pm;
     this.ps = ps;
-    this.pos = pos;
-    this.sIm = sIm;
-    this.sQm = sQm;
-    this.sIs = sIs;
-    this.sQs = sQs;
+    this.samples = pos;
+    this.cIm = cIm;
+    this.cQm = cQm;
+    this.cIs = cIs;
+    this.cQs = cQs;
     this.phaseTick = tick;
     this.measureGuard(rx, n, offset);
     this.updateCarrier();
@@ -230,6 +255,15 @@ export class FskDemodulator {
     return this.noiseFloor === 0 ? Infinity : channel / this.noiseFloor;
   }
 
+  /**
+   * The sequence decision for the bit whose window ends `spbQ16` before `endSample` + frac/65536 (frac ≤ 0, Q16):
+   * the bit before the newest one at a sampling point, so a clock asks one bit late. Sample indices are this
+   * demodulator's (`samples` counts them).
+   */
+  decideBit(endSample: number, frac: number, spbQ16: number): number {
+    return this.detector.decide(endSample, frac, spbQ16);
+  }
+
   /** In-channel received level of the last block, dBm0 (for telemetry; not used on the sample path). */
   get levelDbm0(): number {
     if (this.lastEnergy <= 0) return -Infinity;
@@ -238,9 +272,8 @@ export class FskDemodulator {
   }
 
   reset(): void {
-    this.rings.fill(0);
-    this.sIm = this.sQm = this.sIs = this.sQs = 0;
-    this.pos = 0;
+    this.sums.fill(0);
+    this.cIm = this.cQm = this.cIs = this.cQs = 0;
     this.carrier = false;
     this.cdRun = 0;
     this.cdAcc = 0;

@@ -3,7 +3,7 @@ import { Nco } from '../nco.ts';
 import type { ReceiverTap } from '../tap.ts';
 import { AsyncDeframer } from '../uart/async-deframer.ts';
 import { AsyncFramer } from '../uart/async-framer.ts';
-import type { ByteSink, CharFormat } from '../uart/bit-source.ts';
+import type { BitDecider, ByteSink, CharFormat } from '../uart/bit-source.ts';
 import { FORMAT_8N1 } from '../uart/bit-source.ts';
 import { ByteRing } from '../uart/byte-ring.ts';
 import { FskDemodulator } from './fsk-demodulator.ts';
@@ -44,6 +44,8 @@ export const DEFAULT_TIMINGS: PumpTimings = {
 };
 
 const FRAME_MS = (FRAME_SAMPLES * 1000) / SAMPLE_RATE;
+/** The received decisions wait two frames before the deframer reads them (see `delayed`, `delayed2`). */
+const DECISION_DELAY = 2 * FRAME_SAMPLES;
 
 /**
  * An FSK data pump for one call: the V.25 answer sequence, carrier detection, then async characters both ways.
@@ -56,6 +58,7 @@ export class FskDataPump {
   private readonly mod: FskModulator;
   private readonly demod: FskDemodulator;
   private readonly deframer: AsyncDeframer;
+  private readonly decider: BitDecider | undefined; // the demodulator's sequence decisions, where they help
   private readonly toneNco: Nco;
   private readonly toneAmp: number;
   private readonly toneHeard: TonePresence;
@@ -89,7 +92,10 @@ export class FskDataPump {
       carrierOnDbm0: mode.carrierOnDbm0,
       carrierOffDbm0: mode.carrierOffDbm0,
       carrierOffBlocks: mode.halfDuplex ? 1 : 2,
+      maxBlock: FRAME_SAMPLES,
+      delay: DECISION_DELAY,
     });
+    this.decider = this.demod.sequenceDetection ? this.demod : undefined;
     this.deframer = new AsyncDeframer(SAMPLE_RATE / rxCh.baud, format);
     this.tx = new AsyncFramer(format, 4096);
     this.rx = new ByteRing(4096);
@@ -139,8 +145,10 @@ export class FskDataPump {
     // our own echo and noise then), nor to the frame held back from then.
     const talking = this.mode.halfDuplex && this.halfDuplexTxMs > 0;
     const listening = !talking && (this.state === 'connected' || this.state === 'await-carrier' || hearsCaller);
-    if (listening && carrier && this.prevCarrier && this.prevCarrier2) this.deframer.process(this.delayed2, FRAME_SAMPLES, this.sink);
-    else if (!carrier || talking) this.deframer.reset();
+    if (listening && carrier && this.prevCarrier && this.prevCarrier2) {
+      const first = (this.demod.samples - FRAME_SAMPLES - DECISION_DELAY) | 0; // delayed2's first sample
+      this.deframer.process(this.delayed2, FRAME_SAMPLES, this.sink, this.decider, first);
+    } else if (!carrier || talking) this.deframer.reset();
     this.delayed2.set(this.delayed);
     this.delayed.set(this.demod.decisions.subarray(0, FRAME_SAMPLES));
     this.prevCarrier2 = this.prevCarrier;

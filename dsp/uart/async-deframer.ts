@@ -1,4 +1,4 @@
-import type { ByteSink, CharFormat } from './bit-source.ts';
+import type { BitDecider, ByteSink, CharFormat } from './bit-source.ts';
 import { FORMAT_8N1 } from './bit-source.ts';
 
 const PHASE_GAIN = 2; // the clock phase moves by 1/4 of each transition's error
@@ -13,6 +13,10 @@ const enum State {
  * Async deframer over per-sample hard decisions (1 = mark). A demodulator whose decision integrates over one bit
  * flips about half a bit after the real edge, so the start bit's best sampling point is half a bit after the flip,
  * and each further bit one bit period later. Bit timing is kept in Q16 samples.
+ *
+ * Given a BitDecider (the FSK demodulator's sequence detector), each bit of a character is decided by it one
+ * sampling point late, from the signal around the bit rather than the one decision at its sampling point; the
+ * clock, the start-bit search and the re-phasing still run on the per-sample decisions.
  */
 export class AsyncDeframer {
   private state = State.Hunt;
@@ -29,6 +33,7 @@ export class AsyncDeframer {
   private zeroChars = 0;
   private breakSpace = 0; // Q16 samples of space seen in Hunt after an all-space character
   private inBreak = false;
+  private pendingBit = -1; // with a decider: the index in the character of the bit to settle at the next point
   framingErrors = 0;
   breaks = 0;
 
@@ -49,7 +54,11 @@ export class AsyncDeframer {
     this.bitsPerChar = 1 + format.dataBits + (format.parity === 'none' ? 0 : 1) + 1;
   }
 
-  process(decisions: Uint8Array, n: number, sink: ByteSink): void {
+  /**
+   * `decisions[0..n)`: one hard decision per sample. With `decider`, `firstSample` is decisions[0]'s index in the
+   * decider's sample count.
+   */
+  process(decisions: Uint8Array, n: number, sink: ByteSink, decider?: BitDecider, firstSample = 0): void {
     for (let i = 0; i < n; i++) {
       const d = decisions[i];
       const flipped = d !== this.prev;
@@ -58,7 +67,9 @@ export class AsyncDeframer {
       if (flipped) this.steer(d, spb, spb >> 1);
       this.countdown -= 65536;
       if (this.countdown > 0) continue;
+      const frac = this.countdown;
       this.countdown += spb;
+      if (decider && this.pendingBit >= 0) this.settle(decider.decideBit((firstSample + i + 1) | 0, frac, spb), sink);
       // One bit period has passed: the decision now covers exactly one bit.
       switch (this.state) {
         case State.Hunt:
@@ -80,10 +91,17 @@ export class AsyncDeframer {
             this.state = State.InChar;
             this.bitIndex = 1; // this sample was the start bit
             this.word = 0;
+            if (decider) this.pendingBit = 0; // confirmed (or not) at the next point
           }
           break;
         case State.InChar:
-          this.sample(d, sink);
+          if (!decider) {
+            this.sample(d, sink);
+            break;
+          }
+          this.pendingBit = this.bitIndex++;
+          // The stop bit is settled at the next point; meanwhile a start bit may already follow it.
+          if (this.pendingBit === this.bitsPerChar - 1) this.state = State.Armed;
           break;
       }
     }
@@ -108,6 +126,21 @@ export class AsyncDeframer {
     this.countdown -= err >> PHASE_GAIN;
     const spb2 = this.spb - (err >> FREQ_GAIN);
     this.spb = spb2 < this.spbMin ? this.spbMin : spb2 > this.spbMax ? this.spbMax : spb2;
+  }
+
+  /** A bit of the character decided one point late: the start bit confirmed, a data bit, or the stop bit. */
+  private settle(bit: number, sink: ByteSink): void {
+    const idx = this.pendingBit;
+    this.pendingBit = -1;
+    if (idx === 0) {
+      if (bit === 1) this.state = State.Armed; // not a start bit after all: noise
+      return;
+    }
+    if (idx < this.bitsPerChar - 1) {
+      this.word |= bit << (idx - 1);
+      return;
+    }
+    this.finish(bit, sink);
   }
 
   private sample(bit: number, sink: ByteSink): void {
@@ -154,5 +187,6 @@ export class AsyncDeframer {
     this.state = State.Hunt;
     this.zeroChars = 0;
     this.inBreak = false;
+    this.pendingBit = -1;
   }
 }

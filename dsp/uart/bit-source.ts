@@ -8,6 +8,16 @@ export interface BitSink {
   putBit(bit: number): void;
 }
 
+/**
+ * A demodulator that decides a bit from the signal around a bit clock's sampling point, better than the one
+ * per-sample decision there (FSK: a three-bit sequence decision). It answers one bit late: for the bit whose
+ * window ends one bit period before `endSample` + frac/65536 (frac ≤ 0, Q16), in the demodulator's own sample
+ * count; `spbQ16` is the clock's bit period in Q16 samples. Returns 1 for mark.
+ */
+export interface BitDecider {
+  decideBit(endSample: number, frac: number, spbQ16: number): number;
+}
+
 /** Where a deframer puts each character. */
 export interface ByteSink {
   putByte(byte: number): void;

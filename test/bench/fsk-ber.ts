@@ -3,7 +3,9 @@
  * peer counts it (test/interop/spandsp-modem.c, --ber-tx/--ber-rx): 0.2 s of mark, N bits of the ITU-T O.150
  * clause 5.3 PRBS 2^15−1 (x^15 + x^14 + 1, output inverted), then mark; a self-synchronising checker locks after
  * 32 correctly predicted bits, counts errors against a free-running reference and searches again when more than
- * 48 of the last 128 bits were wrong. Chain: FskModulator at −10 dBm0 → Awgn → FskDemodulator → SyncBitClock.
+ * 48 of the last 128 bits were wrong. Chain: FskModulator at −10 dBm0 → Awgn → FskDemodulator → SyncBitClock,
+ * the clock taking each bit from the demodulator's three-bit sequence decision (decideBit) where the data pump
+ * does (300 bit/s and up), else the per-sample decision at its sampling point.
  */
 import { Awgn } from '../../dsp/channel/awgn.ts';
 import { FskDemodulator } from '../../dsp/fsk/fsk-demodulator.ts';
@@ -148,8 +150,9 @@ function channelNamed(name: string): FskChannel {
  * BER of Dialtone's modulator and demodulator on `channelName` (a name from FSK_CHANNELS; note that Dialtone's
  * bell103ch1 is the ORIGINATE channel 1070/1270 Hz, the opposite of spandsp's naming; bell103orig/bell103ans are
  * accepted too) at `snrDb` (signal −10 dBm0 against white noise over 0–4000 Hz) over `bits` PRBS bits.
+ * `sequenceDecisions: false` samples the per-sample decisions instead (the clock alone, for its tests).
  */
-export function measureDialtoneBer(channelName: string, snrDb: number, bits: number, seed = 1): BerResult {
+export function measureDialtoneBer(channelName: string, snrDb: number, bits: number, seed = 1, sequenceDecisions = true): BerResult {
   const ch = channelNamed(channelName);
   const spb = SAMPLE_RATE / ch.baud;
   const pre = Math.round(0.2 * ch.baud);
@@ -168,7 +171,8 @@ export function measureDialtoneBer(channelName: string, snrDb: number, bits: num
     mod.process(buf, n, source);
     noise.process(buf, n);
     demod.process(buf, n);
-    clock.process(demod.decisions, n, checker);
+    const decider = sequenceDecisions && demod.sequenceDetection ? demod : undefined;
+    clock.process(demod.decisions, n, checker, decider, (demod.samples - n) | 0);
   }
   return checker.result();
 }

@@ -8,8 +8,13 @@ import { AsyncDeframer } from '../../../dsp/uart/async-deframer.ts';
 import { FRAME_SAMPLES, SAMPLE_RATE } from '../../../dsp/q15.ts';
 import { addNoise, gaussian, randomBytes } from '../../helpers/random.ts';
 
+/** The deframer's bit decider as the data pump sets it: the demodulator's sequence decisions, or none. */
+function deciderOf(demod: FskDemodulator, sequence: boolean): FskDemodulator | undefined {
+  return sequence && demod.sequenceDetection ? demod : undefined;
+}
+
 /** Modulate `data` as 8N1 on `ch`, pass through noise at `snrDb` (re −10 dBm0), demodulate and deframe. */
-function loopback(ch: FskChannel, data: Uint8Array, snrDb: number, seconds: number, seed = 1) {
+function loopback(ch: FskChannel, data: Uint8Array, snrDb: number, seconds: number, seed = 1, sequence = true) {
   const mod = new FskModulator(ch, -10);
   const demod = new FskDemodulator(ch);
   const framer = new AsyncFramer(undefined, data.length + 1);
@@ -25,7 +30,7 @@ function loopback(ch: FskChannel, data: Uint8Array, snrDb: number, seconds: numb
     mod.process(buf, FRAME_SAMPLES, framer);
     if (Number.isFinite(snrDb)) addNoise(buf, FRAME_SAMPLES, -10 - snrDb, g);
     demod.process(buf, FRAME_SAMPLES);
-    deframer.process(demod.decisions, FRAME_SAMPLES, sink);
+    deframer.process(demod.decisions, FRAME_SAMPLES, sink, deciderOf(demod, sequence), (demod.samples - FRAME_SAMPLES) | 0);
   }
   return { got: Uint8Array.from(got), demod, deframer };
 }
@@ -59,25 +64,28 @@ test('async framing on the line: start bit space, data LSB first, stop bit mark'
   t.deepEqual(bits, [0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1]);
 });
 
-test('V.21 demodulator decodes its own modulator with zero errors at 20 dB SNR over 60 s of line time', (t) => {
-  for (const ch of [V21_CH1, V21_CH2]) {
-    const bytes = Math.floor((58 * ch.baud) / 10);
-    const data = randomBytes(bytes, 21);
-    const { got, deframer } = loopback(ch, data, 20, 60);
-    t.is(got.length, data.length, ch.name);
-    t.deepEqual(got, data, ch.name);
-    t.is(deframer.framingErrors, 0);
-  }
-});
+for (const sequence of [true, false]) {
+  const how = sequence ? 'sequence decisions' : 'per-sample decisions';
+  test(`V.21 demodulator decodes its own modulator with zero errors at 20 dB SNR over 60 s of line time (${how})`, (t) => {
+    for (const ch of [V21_CH1, V21_CH2]) {
+      const bytes = Math.floor((58 * ch.baud) / 10);
+      const data = randomBytes(bytes, 21);
+      const { got, deframer } = loopback(ch, data, 20, 60, 1, sequence);
+      t.is(got.length, data.length, ch.name);
+      t.deepEqual(got, data, ch.name);
+      t.is(deframer.framingErrors, 0);
+    }
+  });
 
-test('every FSK channel carries random bytes error-free at 15 dB SNR', (t) => {
-  for (const ch of Object.values(FSK_CHANNELS)) {
-    const seconds = ch.baud < 300 ? 20 : 8;
-    const data = randomBytes(Math.floor(((seconds - 1) * ch.baud) / 10), 7);
-    const { got } = loopback(ch, data, 15, seconds);
-    t.deepEqual(got, data, ch.name);
-  }
-});
+  test(`every FSK channel carries random bytes error-free at 15 dB SNR (${how})`, (t) => {
+    for (const ch of Object.values(FSK_CHANNELS)) {
+      const seconds = ch.baud < 300 ? 20 : 8;
+      const data = randomBytes(Math.floor(((seconds - 1) * ch.baud) / 10), 7);
+      const { got } = loopback(ch, data, 15, seconds, 1, sequence);
+      t.deepEqual(got, data, ch.name);
+    }
+  });
+}
 
 test('carrier detect: on at −35 dBm0, off at −55 dBm0, with hysteresis', (t) => {
   for (const [level, expected] of [
@@ -103,7 +111,7 @@ test('carrier detect ignores the other channel at echo level', (t) => {
   const demod = new FskDemodulator(V21_CH2);
   const buf = new Int16Array(FRAME_SAMPLES);
   for (let f = 0; f < 50; f++) {
-    mod.process(buf, FRAME_SAMPLES, { nextBit: () => (f & 1) });
+    mod.process(buf, FRAME_SAMPLES, { nextBit: () => f & 1 });
     demod.process(buf, FRAME_SAMPLES);
     t.false(demod.carrier);
   }
@@ -111,7 +119,12 @@ test('carrier detect ignores the other channel at echo level', (t) => {
 
 test('async receiver follows a far UART running 5 % slow or fast (a second-order bit clock)', (t) => {
   for (const rate of [0.95, 1.05]) {
-    for (const name of ['v21ch2', 'bell202']) {
+    for (const [name, sequence] of [
+      ['v21ch2', false],
+      ['bell202', false],
+      ['v21ch2', true],
+      ['bell202', true],
+    ] as const) {
       const ch = FSK_CHANNELS[name];
       const mod = new FskModulator({ ...ch, baud: ch.baud * rate }, -10);
       const demod = new FskDemodulator(ch);
@@ -124,9 +137,10 @@ test('async receiver follows a far UART running 5 % slow or fast (a second-order
         if (f === 10) framer.queue.write(data);
         mod.process(buf, FRAME_SAMPLES, framer);
         demod.process(buf, FRAME_SAMPLES);
-        deframer.process(demod.decisions, FRAME_SAMPLES, { putByte: (b) => got.push(b) });
+        const decider = deciderOf(demod, sequence);
+        deframer.process(demod.decisions, FRAME_SAMPLES, { putByte: (b) => got.push(b) }, decider, (demod.samples - FRAME_SAMPLES) | 0);
       }
-      t.deepEqual(Uint8Array.from(got), data, `${name} at ${rate}× the nominal rate`);
+      t.deepEqual(Uint8Array.from(got), data, `${name} at ${rate}× the nominal rate, sequence decisions ${sequence}`);
     }
   }
 });

@@ -10,7 +10,7 @@ import { AsyncFramer } from '../../../dsp/uart/async-framer.ts';
 import { randomBytes } from '../../helpers/random.ts';
 
 /** Random 8N1 characters at `levelDbm0`, shifted by `offsetHz`, with noise 30 dB below the signal. */
-function run(channel: string, levelDbm0: number, offsetHz: number) {
+function run(channel: string, levelDbm0: number, offsetHz: number, sequence: boolean) {
   const ch = FSK_CHANNELS[channel];
   const mod = new FskModulator(ch, levelDbm0);
   const shift = new FrequencyOffset(offsetHz);
@@ -31,7 +31,9 @@ function run(channel: string, levelDbm0: number, offsetHz: number) {
     demod.process(buf, FRAME_SAMPLES);
     if (demod.carrier) carrierFrames++;
     // As the data pump does: received data is clamped to mark while the carrier is off.
-    if (demod.carrier) deframer.process(demod.decisions, FRAME_SAMPLES, { putByte: (b) => got.push(b) });
+    // The demodulator's sequence decisions where the data pump takes them.
+    const decider = sequence && demod.sequenceDetection ? demod : undefined;
+    if (demod.carrier) deframer.process(demod.decisions, FRAME_SAMPLES, { putByte: (b) => got.push(b) }, decider, (demod.samples - FRAME_SAMPLES) | 0);
     else deframer.reset();
   }
   return { data, got: Uint8Array.from(got), carrierFrames, level: demod.levelDbm0 };
@@ -41,9 +43,11 @@ for (const channel of ['v21ch1', 'v21ch2', 'bell103ch1', 'bell103ch2', 'v23ch1',
   test(`${channel}: error-free from −9 to −43 dBm0 and at ±10 Hz offset (30 dB SNR)`, (t) => {
     for (const level of [-9, -25, -43]) {
       for (const offset of [-10, 0, 10]) {
-        const r = run(channel, level, offset);
-        t.deepEqual(r.got, r.data, `${level} dBm0, ${offset} Hz: ${r.got.length}/${r.data.length} bytes`);
-        t.true(r.carrierFrames > 200, `carrier detected at ${level} dBm0 (measured ${r.level.toFixed(1)})`);
+        for (const sequence of [true, false]) {
+          const r = run(channel, level, offset, sequence);
+          t.deepEqual(r.got, r.data, `${level} dBm0, ${offset} Hz, sequence ${sequence}: ${r.got.length}/${r.data.length} bytes`);
+          t.true(r.carrierFrames > 200, `carrier detected at ${level} dBm0 (measured ${r.level.toFixed(1)})`);
+        }
       }
     }
   });
