@@ -101,7 +101,15 @@ export function waitForBytes(daemon: Daemon, from: number, needle: Buffer, timeo
       const i = daemon.term.buffer.indexOf(needle, from);
       if (i >= 0) return resolve(i);
       if (Date.now() - t0 > timeoutMs) {
-        return reject(new Error(`payload of ${needle.length} bytes not received in ${timeoutMs} ms (have ${daemon.term.buffer.length - from} bytes)`));
+        const have = daemon.term.buffer.subarray(from);
+        let lead = 0; // where the payload's first 16 bytes are, and the first byte that differs after them
+        const at = have.indexOf(needle.subarray(0, 16));
+        if (at >= 0) while (lead < needle.length && have[at + lead] === needle[lead]) lead++;
+        return reject(
+          new Error(
+            `payload of ${needle.length} bytes not received in ${timeoutMs} ms (have ${have.length} bytes; start at ${at}, first difference at payload byte ${lead}; first bytes ${have.subarray(0, 24).toString('hex')})`,
+          ),
+        );
       }
       setTimeout(poll, 50);
     };
