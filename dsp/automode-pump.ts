@@ -27,6 +27,7 @@ export interface AutomodeOptions {
 const FRAME_MS = (FRAME_SAMPLES * 1000) / SAMPLE_RATE;
 
 type Offer = 'itu' | 'bell' | 'v21';
+type FskMode = 'v21' | 'bell103';
 /** The offers in turn: V.22bis/V.22 unscrambled ones, the Bell 2225 Hz tone, the V.21 answering carrier. */
 const NEXT_OFFER: Record<Offer, Offer> = { itu: 'bell', bell: 'v21', v21: 'itu' };
 
@@ -52,6 +53,12 @@ export class AutomodePump implements DataPump {
   private frames = 0;
   private lost = false;
   private readonly detector = new FskCallerDetector();
+  /**
+   * The FSK answerers the call may be handed to, listening from the start: their carrier detect needs eight blocks
+   * to learn the noise floor and two more to switch on, and a Bell 103 caller that took our 2225 Hz offer for the
+   * answering carrier starts its data about 200 ms after the 120 ms in which its mark is recognised.
+   */
+  private readonly ahead: Record<FskMode, FskDataPump>;
   private readonly offerLimit: number;
   private readonly timeoutFrames: number;
 
@@ -60,6 +67,7 @@ export class AutomodePump implements DataPump {
     this.timeoutFrames = Math.round((opts.handshakeTimeoutMs ?? 30_000) / FRAME_MS);
     this.offer = 'itu';
     this.pump = this.qamPump(false, opts.answerToneMs ?? 3000);
+    this.ahead = { v21: this.fskPump('v21'), bell103: this.fskPump('bell103') };
   }
 
   get state(): string {
@@ -115,9 +123,11 @@ export class AutomodePump implements DataPump {
     const fsk = this.detector.process(rxAudio);
     if (fsk !== 'none') {
       this.identified = fsk;
-      if (!(fsk === 'v21' && this.offer === 'v21')) this.pump = this.fskPump(fsk);
+      if (!(fsk === 'v21' && this.offer === 'v21')) this.pump = this.handOver(fsk);
       return;
     }
+    this.ahead.bell103.listenAhead(rxAudio);
+    if (this.offer !== 'v21') this.ahead.v21.listenAhead(rxAudio); // during its offer it is the pump
     if (this.frames > this.timeoutFrames) {
       this.lost = true;
       return;
@@ -127,10 +137,18 @@ export class AutomodePump implements DataPump {
     this.offerFrames = waiting ? this.offerFrames + 1 : 0;
     if (this.offerFrames >= this.offerLimit) {
       // Nothing answered this offer: the next one (no second V.25 answer tone: the offer follows at once).
+      if (this.offer === 'v21') this.ahead.v21 = this.fskPump('v21'); // the offer's pump has moved on: a new one
       this.offer = NEXT_OFFER[this.offer];
       this.offerFrames = 0;
-      this.pump = this.offer === 'v21' ? this.fskPump('v21') : this.qamPump(this.offer === 'bell', 0);
+      this.pump = this.offer === 'v21' ? this.handOver('v21') : this.qamPump(this.offer === 'bell', 0);
     }
+  }
+
+  /** The listening FSK answerer of `mode` takes the call; what it decoded before now was not the caller's data. */
+  private handOver(mode: FskMode): FskDataPump {
+    const pump = this.ahead[mode];
+    pump.discardReceived();
+    return pump;
   }
 
   /** A QAM caller answered the offer (its handshake has begun): V.22bis/V.22 or Bell 212A, final at CONNECT. */
@@ -142,7 +160,7 @@ export class AutomodePump implements DataPump {
   }
 
   /** An FSK answerer whose answer tone has been sent already: its carrier at once (after a frame of silence). */
-  private fskPump(mode: 'v21' | 'bell103'): FskDataPump {
+  private fskPump(mode: FskMode): FskDataPump {
     return new FskDataPump(FSK_MODES[mode], 'answerer', {
       ...DEFAULT_TIMINGS,
       txLevelDbm0: this.opts.txLevelDbm0 ?? DEFAULT_TIMINGS.txLevelDbm0,

@@ -135,26 +135,11 @@ export class FskDataPump {
 
   /** One frame: demodulate `rxAudio`, write this end's `txAudio`. */
   process(rxAudio: Int16Array, txAudio: Int16Array): void {
-    this.demod.process(rxAudio, FRAME_SAMPLES);
-    // Received data is clamped to mark while the carrier is off (V.21 §5: circuit 104 clamped when 109 is off).
-    const carrier = this.demod.carrier;
     // Bell 103: the answer tone is our own mark, so the originate channel is heard from the start (a caller may take
     // the tone as our carrier and send at once).
     const hearsCaller = this.toneIsCarrier && (this.state === 'answer-tone' || this.state === 'answer-silence');
-    // Half duplex: no listening while we talk (a Bell 202 data set squelches its receiver; the line only carries
-    // our own echo and noise then), nor to the frame held back from then.
-    const talking = this.mode.halfDuplex && this.halfDuplexTxMs > 0;
-    const listening = !talking && (this.state === 'connected' || this.state === 'await-carrier' || hearsCaller);
-    if (listening && carrier && this.prevCarrier && this.prevCarrier2) {
-      const first = (this.demod.samples - FRAME_SAMPLES - DECISION_DELAY) | 0; // delayed2's first sample
-      this.deframer.process(this.delayed2, FRAME_SAMPLES, this.sink, this.decider, first);
-    } else if (!carrier || talking) this.deframer.reset();
-    this.delayed2.set(this.delayed);
-    this.delayed.set(this.demod.decisions.subarray(0, FRAME_SAMPLES));
-    this.prevCarrier2 = this.prevCarrier;
-    this.prevCarrier = carrier && !talking;
+    this.receive(rxAudio, this.state === 'connected' || this.state === 'await-carrier' || hearsCaller);
     this.stateMs += FRAME_MS;
-    this.carrierMs = this.demod.carrier ? this.carrierMs + FRAME_MS : 0;
     switch (this.state) {
       case 'answer-tone':
         this.toneNco.generate(txAudio, FRAME_SAMPLES, this.toneAmp);
@@ -180,6 +165,43 @@ export class FskDataPump {
         txAudio.fill(0, 0, FRAME_SAMPLES);
         return;
     }
+  }
+
+  /**
+   * Receive one frame without transmitting or moving the handshake on, listening for characters as in
+   * 'await-carrier'. An automode answerer (dsp/automode-pump.ts) keeps the pumps it may hand the call to listening
+   * this way until it knows the caller, so that carrier detect (with its noise floor), the decision delay and the
+   * deframer are running when the caller's first characters come; what they decode before the handover is dropped
+   * (`discardReceived`).
+   */
+  listenAhead(rxAudio: Int16Array): void {
+    this.receive(rxAudio, true);
+  }
+
+  /** Forget the characters received so far (and their error counts): noise or a carrier not yet ours. */
+  discardReceived(): void {
+    this.rx.clear();
+    this.overruns = 0;
+    this.framingErrors = 0;
+  }
+
+  /** Demodulate a frame; `open`: the handshake lets characters through (circuit 104 is not clamped to mark). */
+  private receive(rxAudio: Int16Array, open: boolean): void {
+    this.demod.process(rxAudio, FRAME_SAMPLES);
+    // Received data is clamped to mark while the carrier is off (V.21 §5: circuit 104 clamped when 109 is off).
+    const carrier = this.demod.carrier;
+    // Half duplex: no listening while we talk (a Bell 202 data set squelches its receiver; the line only carries
+    // our own echo and noise then), nor to the frame held back from then.
+    const talking = this.mode.halfDuplex && this.halfDuplexTxMs > 0;
+    if (open && !talking && carrier && this.prevCarrier && this.prevCarrier2) {
+      const first = (this.demod.samples - FRAME_SAMPLES - DECISION_DELAY) | 0; // delayed2's first sample
+      this.deframer.process(this.delayed2, FRAME_SAMPLES, this.sink, this.decider, first);
+    } else if (!carrier || talking) this.deframer.reset();
+    this.delayed2.set(this.delayed);
+    this.delayed.set(this.demod.decisions.subarray(0, FRAME_SAMPLES));
+    this.prevCarrier2 = this.prevCarrier;
+    this.prevCarrier = carrier && !talking;
+    this.carrierMs = carrier ? this.carrierMs + FRAME_MS : 0;
   }
 
   /** Caller: the answer tone must be heard for 0.5 s and then end; a far carrier without one is accepted too. */

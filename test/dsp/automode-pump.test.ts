@@ -7,6 +7,10 @@ import { FRAME_SAMPLES } from '../../dsp/q15.ts';
 import { V22bisDataPump } from '../../dsp/qam/v22bis-pump.ts';
 import { FskCallerDetector } from '../../dsp/tones/fsk-caller-detector.ts';
 import { Nco } from '../../dsp/nco.ts';
+import { FskModulator } from '../../dsp/fsk/fsk-modulator.ts';
+import { BELL103_ORIGINATE } from '../../dsp/fsk/specs.ts';
+import { TonePresence } from '../../dsp/fsk/tone-presence.ts';
+import { AsyncFramer } from '../../dsp/uart/async-framer.ts';
 import { randomBytes } from '../helpers/random.ts';
 
 const SETTINGS = { txLevelDbm0: -10, carrierDetectMs: 600, carrierLossMs: 1400 };
@@ -115,4 +119,55 @@ test('FSK caller detector: V.21 and Bell 103 marks named in 120 ms; V.22bis S1 a
   }
   t.is(caller.state, 'connected');
   t.is(d.heard, 'none');
+});
+
+/**
+ * A Bell 103 originate modem in a hurry, timed as spandsp's caller in test/interop/spandsp-modem.c: it takes 0.5 s
+ * of 2225 Hz for the answer tone and 160 ms more for the answering carrier, sends 200 ms of mark, then its data.
+ */
+class HastyBell103Caller {
+  readonly framer = new AsyncFramer();
+  private readonly mod = new FskModulator(BELL103_ORIGINATE, -14);
+  private readonly tone = new TonePresence(2225);
+  private toneFrames = 0;
+  markFrames = -1; // frames of our mark sent so far; −1 before the answering carrier is taken
+  constructor(private readonly payload: Uint8Array) {}
+
+  process(rx: Int16Array, tx: Int16Array): void {
+    this.toneFrames = this.tone.process(rx) ? this.toneFrames + 1 : 0;
+    if (this.markFrames < 0 && this.toneFrames >= 25 + 8) this.markFrames = 0;
+    if (this.markFrames < 0) return void tx.fill(0);
+    if (this.markFrames++ === 10) this.framer.queue.write(this.payload);
+    this.mod.process(tx, FRAME_SAMPLES, this.framer);
+  }
+}
+
+test('automode answerer: a Bell 103 caller that sends data 200 ms after its mark is read from its first character (5 lines)', (t) => {
+  // The bug this pins: the FSK answerer started on recognising the caller learnt the noise floor first, and the
+  // first nine characters came out as six others (the interop test with spandsp's Bell 103 caller).
+  const payload = randomBytes(60, 21);
+  for (let seed = 1; seed <= 5; seed++) {
+    const caller = new HastyBell103Caller(payload);
+    const answerer = new AutomodePump(SETTINGS);
+    const ab = lineModel({ bandLimit: true, snrDb: 30, seed });
+    const ba = lineModel({ bandLimit: true, snrDb: 30, seed: seed + 100 });
+    const cTx = new Int16Array(FRAME_SAMPLES);
+    const aTx = new Int16Array(FRAME_SAMPLES);
+    const cRx = new Int16Array(FRAME_SAMPLES);
+    const aRx = new Int16Array(FRAME_SAMPLES);
+    const got: number[] = [];
+    for (let f = 0; f < 20 * 50 && got.length < payload.length; f++) {
+      caller.process(cRx, cTx);
+      answerer.process(aRx, aTx);
+      aRx.set(cTx);
+      ab.process(aRx, FRAME_SAMPLES);
+      cRx.set(aTx);
+      ba.process(cRx, FRAME_SAMPLES);
+      for (let b = answerer.rx.shift(); b >= 0; b = answerer.rx.shift()) got.push(b);
+    }
+    t.is(answerer.identified, 'bell103', `seed ${seed}`);
+    t.true(caller.markFrames > 10, `seed ${seed}: the caller sent its data`);
+    t.deepEqual(Uint8Array.from(got), payload, `seed ${seed}`);
+    t.is(answerer.framingErrors, 0, `seed ${seed}`);
+  }
 });
