@@ -22,20 +22,38 @@ export interface AutomodeOptions {
   offerMs?: number;
   /** No caller identified in this long: give up (carrier-lost). */
   handshakeTimeoutMs?: number;
+  /**
+   * ATB0 ('itu', the default here) or ATB1 ('bell'): which family answers first, and what a caller whose signals
+   * fit both is taken for (see AutomodePump).
+   */
+  standard?: AnswerStandard;
 }
+
+/** ATB0: CCITT/ITU-T (V.21, V.22); ATB1: Bell (103, 212A). */
+export type AnswerStandard = 'itu' | 'bell';
 
 const FRAME_MS = (FRAME_SAMPLES * 1000) / SAMPLE_RATE;
 
 type Offer = 'itu' | 'bell' | 'v21';
 type FskMode = 'v21' | 'bell103';
-/** The offers in turn: V.22bis/V.22 unscrambled ones, the Bell 2225 Hz tone, the V.21 answering carrier. */
-const NEXT_OFFER: Record<Offer, Offer> = { itu: 'bell', bell: 'v21', v21: 'itu' };
+/**
+ * The offers in turn (V.22bis/V.22 unscrambled ones, the Bell 2225 Hz tone, the V.21 answering carrier), the
+ * standard's own family first: ITU-T, V.22bis then V.21, then Bell; Bell, the 2225 Hz tone (as the answer tone),
+ * then V.22bis and V.21.
+ */
+const NEXT_OFFER: Record<AnswerStandard, Record<Offer, Offer>> = {
+  itu: { itu: 'v21', v21: 'bell', bell: 'itu' },
+  bell: { bell: 'itu', itu: 'v21', v21: 'bell' },
+};
 
 /**
- * The automode answering modem (the practice of V.22bis/V.32bis-era modems, following V.25): it answers with the
- * V.25 answer tone, then offers V.22bis (unscrambled binary ones at 2400 Hz), the Bell answer tone (2225 Hz) and the
- * V.21 answering carrier (1650 Hz mark), in turn, while it listens for what the caller sends:
- *   S1 (V.22bis caller) or scrambled ones (V.22 caller) after the unscrambled ones: the V.22bis pump's own handshake;
+ * The automode answering modem (the practice of V.22bis/V.32bis-era modems, following V.25): with ATB0 it answers
+ * with the V.25 answer tone (2100 Hz), then offers V.22bis (unscrambled binary ones at 2400 Hz), the V.21 answering
+ * carrier (1650 Hz mark) and the Bell answer tone (2225 Hz), in turn; with ATB1 it answers with the Bell answer tone,
+ * which is its first offer, then V.22bis and V.21. Meanwhile it listens for what the caller sends:
+ *   S1 (V.22bis caller) after the unscrambled ones: the V.22bis pump's own handshake;
+ *   scrambled ones after the unscrambled ones: a 1200 bit/s caller that V.22 and Bell 212A alike describe, taken, as
+ *   a Smartmodem 2400 takes it, for V.22 with ATB0 and for Bell 212A with ATB1;
  *   scrambled ones at 1200 Hz after 2225 Hz: a Bell 212A caller (V22bisDataPump in its Bell answering mode);
  *   980/1180 Hz or 1270/1070 Hz (FskCallerDetector): a V.21 or Bell 103 caller, which sends its mark once it takes
  *   one of the offers (or the answer tone) for the answering carrier; then an FSK pump takes over, sending its own
@@ -53,6 +71,7 @@ export class AutomodePump implements DataPump {
   private frames = 0;
   private lost = false;
   private readonly detector = new FskCallerDetector();
+  private readonly standard: AnswerStandard;
   /**
    * The FSK answerers the call may be handed to, listening from the start: their carrier detect needs eight blocks
    * to learn the noise floor and two more to switch on, and a Bell 103 caller that took our 2225 Hz offer for the
@@ -65,8 +84,11 @@ export class AutomodePump implements DataPump {
   constructor(private readonly opts: AutomodeOptions = {}) {
     this.offerLimit = Math.round((opts.offerMs ?? 3000) / FRAME_MS);
     this.timeoutFrames = Math.round((opts.handshakeTimeoutMs ?? 30_000) / FRAME_MS);
-    this.offer = 'itu';
-    this.pump = this.qamPump(false, opts.answerToneMs ?? 3000);
+    this.standard = opts.standard ?? 'itu';
+    this.offer = this.standard;
+    // ATB1: the Bell answer tone is the first Bell offer (a Bell 212A caller answers it, a Bell 103 caller takes it
+    // for the answering carrier); ATB0: the V.25 answer tone, then the first V.22bis offer.
+    this.pump = this.qamPump(this.offer === 'bell', opts.answerToneMs ?? 3000);
     this.ahead = { v21: this.fskPump('v21'), bell103: this.fskPump('bell103') };
   }
 
@@ -138,7 +160,7 @@ export class AutomodePump implements DataPump {
     if (this.offerFrames >= this.offerLimit) {
       // Nothing answered this offer: the next one (no second V.25 answer tone: the offer follows at once).
       if (this.offer === 'v21') this.ahead.v21 = this.fskPump('v21'); // the offer's pump has moved on: a new one
-      this.offer = NEXT_OFFER[this.offer];
+      this.offer = NEXT_OFFER[this.standard][this.offer];
       this.offerFrames = 0;
       this.pump = this.offer === 'v21' ? this.handOver('v21') : this.qamPump(this.offer === 'bell', 0);
     }
@@ -156,7 +178,8 @@ export class AutomodePump implements DataPump {
     const s = this.pump.state;
     if (s === 'send-usb1' || s === 'bell-answer-tone' || s === 'answer-tone' || s === 'answer-silence') return;
     if (this.offer === 'bell') this.identified = 'bell212a';
-    else this.identified = s === 'connected' && this.pump.connectRate === 1200 ? 'v22' : 'v22bis';
+    else if (s !== 'connected' || this.pump.connectRate !== 1200) this.identified = 'v22bis';
+    else this.identified = this.standard === 'bell' ? 'bell212a' : 'v22';
   }
 
   /** An FSK answerer whose answer tone has been sent already: its carrier at once (after a frame of silence). */

@@ -1,4 +1,4 @@
-import { AutomodePump } from './automode-pump.ts';
+import { AutomodePump, type AnswerStandard } from './automode-pump.ts';
 import { DEFAULT_TIMINGS, FskDataPump } from './fsk/fsk-pump.ts';
 import { FSK_MODES } from './fsk/specs.ts';
 import type { FskModulation } from './fsk/specs.ts';
@@ -25,13 +25,16 @@ export interface PumpSettings {
   answerToneMs?: number;
   /** V.42 error control (and V.42bis) over the V.22 family; FSK modulations ignore it. */
   v42?: V42Options | null;
+  /** ATB0 ('itu') or ATB1 ('bell'): the automode answerer's answer tone and first offers (dsp/automode-pump.ts). */
+  standard?: AnswerStandard;
 }
 
 /** A data pump of `modulation` for one end of a call. */
 export function createDataPump(modulation: Modulation, role: PumpRole, s: PumpSettings): DataPump {
   switch (modulation) {
     case 'auto':
-      if (role === 'answerer') return new AutomodePump({ txLevelDbm0: s.txLevelDbm0, carrierDetectMs: s.carrierDetectMs, carrierLossMs: s.carrierLossMs });
+      if (role === 'answerer')
+        return new AutomodePump({ txLevelDbm0: s.txLevelDbm0, carrierDetectMs: s.carrierDetectMs, carrierLossMs: s.carrierLossMs, standard: s.standard });
       return createDataPump('v22bis', role, s);
     case 'v22':
     case 'v22bis':

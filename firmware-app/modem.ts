@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { FskDataPump } from '../dsp/fsk/fsk-pump.ts';
+import { AutomodePump } from '../dsp/automode-pump.ts';
 import { createDataPump } from '../dsp/pump-factory.ts';
 import type { Modulation } from '../dsp/pump-factory.ts';
 import type { DataPump } from '../dsp/pump.ts';
@@ -323,7 +324,13 @@ export class Modem implements AtHost {
 
   private newPump(role: 'caller' | 'answerer'): DataPump {
     const v42 = errorControlOptions(this.at.opt['&Q'], this.at.s.get(36), this.at.s.get(46));
-    const pump = createDataPump(this.modulation, role, { txLevelDbm0: this.o.txLevelDbm0 ?? -10, carrierDetectMs: this.at.s.get(9) * 100, carrierLossMs: this.at.s.get(10) * 100, v42 });
+    const pump = createDataPump(this.modulation, role, {
+      txLevelDbm0: this.o.txLevelDbm0 ?? -10,
+      carrierDetectMs: this.at.s.get(9) * 100,
+      carrierLossMs: this.at.s.get(10) * 100,
+      v42,
+      standard: this.at.opt.B === 0 ? 'itu' : 'bell', // ATB: automode's answer tone and first offers
+    });
     if (pump instanceof V42DataPump) this.lastV42 = pump;
     return pump;
   }
@@ -424,6 +431,7 @@ export class Modem implements AtHost {
     this.setState('online');
     this.at.result('CONNECT', pump.connectRate, connectSuffix(pump, this.at.opt.W));
     if (pump instanceof V42DataPump) this.o.log(`v42: ${pump.mode}${pump.reason ? ` (${pump.reason})` : ''}${pump.compressing ? ', V.42bis' : ''}`);
+    if (pump instanceof AutomodePump) this.o.log(`automode: the caller is ${pump.identified} (ATB${this.at.opt.B})`);
     if (this.record) {
       this.record.rate = pump.connectRate;
       this.record.connectedAtLineMs = this.o.clock.lineMs;

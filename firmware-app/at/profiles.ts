@@ -13,7 +13,7 @@ export const OPTIONS = {
   X: { values: [0, 1, 2, 3, 4], factory: 4 }, // result code set, dial tone and busy detection
   M: { values: [0, 1, 2, 3], factory: 1 }, // speaker control
   L: { values: [0, 1, 2, 3], factory: 2 }, // speaker volume
-  B: { values: [0, 1], factory: 1 }, // 0: CCITT (V.21/V.22), 1: Bell (103/212A) at 300/1200
+  B: { values: [0, 1], factory: 0 }, // 0: CCITT (V.21/V.22), 1: Bell (103/212A) at 300/1200; automode's answer (automode-pump.ts)
   N: { values: [0, 1], factory: 1 }, // automode
   Y: { values: [0, 1], factory: 0 }, // long space disconnect
   W: { values: [0, 1, 2], factory: 0 }, // negotiation progress reports

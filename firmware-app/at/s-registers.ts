@@ -25,7 +25,7 @@ export const S_DEFAULTS: Readonly<Record<number, number>> = {
   23: 7, // bit-mapped: DTE speed, parity, &G (read-only)
   25: 5, // DTR detect time, 1/100 s
   26: 1, // RTS to CTS delay, 1/100 s
-  27: 64, // bit-mapped: &M, &Q, &X, B (read-only)
+  27: 0, // bit-mapped: &M, &Q, &X, B (read-only)
   30: 0, // inactivity timer, 10 s units (0 = off)
   36: 7, // negotiation failure treatment (accepted, no error correction)
   37: 0, // desired line speed (0 = highest offered)

@@ -111,7 +111,7 @@ test('ATDL redials the last number; &Z stores numbers and ATDS=n dials them; &V 
   t.is(host.dials.at(-1)!.plan.digits, '5553000');
   t.regex(send('ATDS=1\r'), /ERROR/, 'empty slot');
   const page = send('AT&V\r');
-  t.regex(page, /ACTIVE PROFILE:\r\nB1 E1 L2 M1 N1 Q0 V1 W0 X4 Y0|ACTIVE PROFILE:/);
+  t.regex(page, /ACTIVE PROFILE:\r\nB0 E1 L2 M1 N1 Q0 V1 W0 X4 Y0|ACTIVE PROFILE:/);
   t.regex(page, /STORED PROFILE 0: \(power-up\)/);
   t.regex(page, /STORED PROFILE 1:/);
   t.regex(page, /TELEPHONE NUMBERS:\r\n0=5553000 +1=\r\n2=T9,5552000 +3=\r\n/);

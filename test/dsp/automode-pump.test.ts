@@ -1,5 +1,5 @@
 import test from 'ava';
-import { AutomodePump, type AutomodeIdentity } from '../../dsp/automode-pump.ts';
+import { AutomodePump, type AnswerStandard, type AutomodeIdentity } from '../../dsp/automode-pump.ts';
 import { lineModel } from '../../dsp/channel/line-model.ts';
 import { createDataPump, type Modulation } from '../../dsp/pump-factory.ts';
 import type { DataPump } from '../../dsp/pump.ts';
@@ -16,8 +16,13 @@ import { randomBytes } from '../helpers/random.ts';
 const SETTINGS = { txLevelDbm0: -10, carrierDetectMs: 600, carrierLossMs: 1400 };
 
 /** An automode answerer and `caller` joined through a band-limited 30 dB line; 300 bytes each way once connected. */
-function call(caller: DataPump, seconds = 40): { answerer: AutomodePump; callerGot: number[]; answererGot: number[]; sent: Uint8Array; connectS: number } {
-  const answerer = new AutomodePump(SETTINGS);
+function call(
+  caller: DataPump,
+  seconds = 40,
+  opts: { standard?: AnswerStandard; callerFromFrame?: number } = {},
+): { answerer: AutomodePump; callerGot: number[]; answererGot: number[]; sent: Uint8Array; connectS: number } {
+  const answerer = new AutomodePump({ ...SETTINGS, standard: opts.standard });
+  const late = opts.callerFromFrame ?? 0;
   const ab = lineModel({ bandLimit: true, snrDb: 30, seed: 3 });
   const ba = lineModel({ bandLimit: true, snrDb: 30, seed: 4 });
   const cTx = new Int16Array(FRAME_SAMPLES);
@@ -30,7 +35,8 @@ function call(caller: DataPump, seconds = 40): { answerer: AutomodePump; callerG
   let connectS = NaN;
   let queuedAt = -1;
   for (let f = 0; f < seconds * 50; f++) {
-    caller.process(cRx, cTx);
+    // A caller that comes to the line late has heard nothing and sent nothing before.
+    if (f >= late) caller.process(cRx, cTx);
     answerer.process(aRx, aTx);
     aRx.set(cTx);
     ab.process(aRx, FRAME_SAMPLES);
@@ -171,3 +177,52 @@ test('automode answerer: a Bell 103 caller that sends data 200 ms after its mark
     t.is(answerer.framingErrors, 0, `seed ${seed}`);
   }
 });
+
+/** The strongest of `tones` in the answerer's transmission over frames [from, to), as a TonePresence hears it. */
+function answerTone(standard: AnswerStandard, from: number, to: number): number[] {
+  const a = new AutomodePump({ ...SETTINGS, standard });
+  const rx = new Int16Array(FRAME_SAMPLES);
+  const tx = new Int16Array(FRAME_SAMPLES);
+  const heard = new Set<number>();
+  const detectors = [2100, 2225].map((hz) => [hz, new TonePresence(hz, -43, 0.9)] as const);
+  for (let f = 0; f < to; f++) {
+    a.process(rx, tx);
+    for (const [hz, d] of detectors) if (d.process(tx) && f >= from) heard.add(hz);
+  }
+  return [...heard];
+}
+
+test('ATB: the automode answer tone is 2100 Hz (V.25) with B0 and 2225 Hz (Bell) with B1, for its first 2.9 s', (t) => {
+  t.deepEqual(answerTone('itu', 1, 145), [2100]);
+  t.deepEqual(answerTone('bell', 1, 145), [2225]);
+});
+
+// Each case: the caller, when it comes to the line (frame), and what B0 and B1 make of it.
+const ATB_CASES: [string, () => DataPump, number, AutomodeIdentity, AutomodeIdentity, number][] = [
+  // Scrambled ones answering unscrambled ones: V.22 and Bell 212A alike; the caller comes after the B1 answerer's
+  // 2225 Hz tone (3 s), so both answerers meet it with unscrambled ones. ATB decides what it is.
+  ['V.22 caller answering unscrambled ones', () => createDataPump('v22', 'caller', SETTINGS), 160, 'v22', 'bell212a', 1200],
+  // From the start: with B1 it hears 2225 Hz first, and takes it (a Bell 212A answerer) in either case.
+  ['V.22 caller from the start', () => createDataPump('v22', 'caller', SETTINGS), 0, 'v22', 'bell212a', 1200],
+  ['V.22bis caller', () => createDataPump('v22bis', 'caller', SETTINGS), 160, 'v22bis', 'v22bis', 2400],
+  // 300 bit/s callers are named by their channels, whatever B says; B decides which carrier they hear first.
+  ['Bell 103 caller', () => createDataPump('bell103', 'caller', SETTINGS), 0, 'bell103', 'bell103', 300],
+  ['V.21 caller', () => createDataPump('v21', 'caller', SETTINGS), 0, 'v21', 'v21', 300],
+];
+
+for (const [name, makeCaller, from, b0, b1, rate] of ATB_CASES) {
+  test(`ATB: a ${name} is taken for ${b0} with B0 and ${b1} with B1, CONNECT ${rate}, data both ways intact`, (t) => {
+    for (const [standard, identity] of [
+      ['itu', b0],
+      ['bell', b1],
+    ] as const) {
+      const r = call(makeCaller(), 40, { standard, callerFromFrame: from });
+      t.log(`${standard}: identified ${r.answerer.identified}, CONNECT ${r.answerer.connectRate} at ${r.connectS.toFixed(2)} s`);
+      t.is(r.answerer.identified, identity, standard);
+      t.is(r.answerer.state, 'connected', standard);
+      t.is(r.answerer.connectRate, rate, standard);
+      t.deepEqual(Uint8Array.from(r.answererGot), r.sent, standard);
+      t.deepEqual(Uint8Array.from(r.callerGot), r.sent, standard);
+    }
+  });
+}
