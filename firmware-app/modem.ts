@@ -534,6 +534,8 @@ export class Modem implements AtHost {
       breaks: this.breaks,
       rxLevelDbm0: p ? p.rxLevelDbm0 : null,
     };
+    if (this.lastCall.overruns > 0)
+      this.o.log(`modem: ${this.lastCall.overruns} characters from the line were lost: the DTE did not take them and the modem's buffers were full`);
     this.events.emit('call-end', record);
   }
 

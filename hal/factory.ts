@@ -83,6 +83,6 @@ async function openPort(cfg: HardwareConfig, lines: GpioControlLines | undefined
     }
     default:
       if (lines) log('hardware: controlLines.backend gpio is ignored with the pseudo-terminal');
-      return new PtyPort(s.link);
+      return new PtyPort(s.link, log);
   }
 }

@@ -5,6 +5,11 @@ import tty from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { SimulatedControlLines } from './control-lines.ts';
 import type { DtePort } from './dte-port.ts';
+import { FdWriter } from './fd-writer.ts';
+
+/** Towards the terminal, beyond the pty's own buffer: write() says "wait" at 16 KiB, bytes are dropped past 64 KiB. */
+export const PTY_HIGH_WATER = 16384;
+export const PTY_QUEUE_CAPACITY = 65536;
 
 interface PtyAddon {
   openPty(): { master: number; slave: number; path: string };
@@ -22,22 +27,34 @@ function loadAddon(): PtyAddon {
 
 /**
  * The simulated DTE port: a real pseudo-terminal. Terminal programs open its slave side (the path, or the stable
- * symlink); the daemon reads and writes the master side.
+ * symlink); the daemon reads the master side through libuv and writes it with non-blocking write(2)s (FdWriter): a
+ * terminal that stops reading fills the pty's buffer, then this port's queue, and write() returns false, so the
+ * modem holds received data in its own buffers as it would for a DTE that dropped RTS; the daemon never waits.
  */
 export class PtyPort implements DtePort {
   readonly name: string;
   /** A pseudo-terminal has no modem lines: they are simulated, and tests drive DTR and RTS here. */
   readonly lines = new SimulatedControlLines();
   private readonly stream: tty.ReadStream;
+  private readonly writer: FdWriter;
+  private readonly drainListeners: Array<() => void> = [];
   private readonly slaveFd: number;
   private readonly link?: string;
 
-  constructor(linkPath?: string) {
+  constructor(linkPath?: string, log: (line: string) => void = () => {}) {
     const { master, slave, path } = loadAddon().openPty();
     this.name = path;
     this.slaveFd = slave;
     this.stream = new tty.ReadStream(master);
     this.stream.on('error', () => {}); // EIO when the last terminal closes is not an error for a modem
+    this.writer = new FdWriter(master, {
+      highWater: PTY_HIGH_WATER,
+      capacity: PTY_QUEUE_CAPACITY,
+      onDrain: () => this.drainListeners.forEach((l) => l()),
+      onOverflow: () =>
+        log(`dte: ${path}: the terminal is not reading and the port's ${PTY_QUEUE_CAPACITY / 1024} KiB buffer is full: characters for it are dropped`),
+      onRecovered: (n) => log(`dte: ${path}: the terminal reads again; ${n} characters were dropped (${this.writer.dropped} since start)`),
+    });
     if (linkPath) {
       this.link = resolve(linkPath);
       mkdirSync(dirname(this.link), { recursive: true });
@@ -55,12 +72,21 @@ export class PtyPort implements DtePort {
   }
 
   write(data: Uint8Array | string): boolean {
-    // tty.ReadStream is a net.Socket underneath: writable on the master fd.
-    return (this.stream as unknown as NodeJS.WritableStream).write(data as Uint8Array);
+    return this.writer.write(typeof data === 'string' ? Buffer.from(data) : data);
   }
 
   onDrain(listener: () => void): void {
-    this.stream.on('drain', listener);
+    this.drainListeners.push(listener);
+  }
+
+  /** Characters for the terminal dropped because it did not read and the port's buffer was full. */
+  get dropped(): number {
+    return this.writer.dropped;
+  }
+
+  /** Characters waiting in the port's buffer for the terminal to read (beyond the pty's own buffer). */
+  get pending(): number {
+    return this.writer.pending;
   }
 
   pause(): void {
@@ -72,6 +98,7 @@ export class PtyPort implements DtePort {
   }
 
   close(): void {
+    this.writer.close();
     this.stream.destroy();
     if (this.link && isSymlink(this.link)) unlinkSync(this.link);
   }

@@ -5,8 +5,10 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import tty from 'node:tty';
 import type { DtePort } from '../../hal/serial/dte-port.ts';
-import { PtyPort } from '../../hal/serial/pty-port.ts';
+import { PTY_QUEUE_CAPACITY, PtyPort } from '../../hal/serial/pty-port.ts';
 import { SerialPortDte } from '../../hal/serial/serialport-port.ts';
 import { TcpDtePort } from '../../hal/serial/tcp-port.ts';
 import { openTerminal } from '../helpers/daemon.ts';
@@ -82,9 +84,7 @@ for (const [name, make] of Object.entries(backends)) {
     const up = Buffer.from(randomBytes(65536, 1));
     const down = Buffer.from(randomBytes(65536, 2));
     const writing = peer.write(up);
-    // 1 KiB a turn of the event loop, as DteFlow writes, and stop at false until 'drain'. (The pseudo-terminal's
-    // master is written by libuv in blocking mode, so a burst larger than the pty's buffer would stall the whole
-    // process until the terminal reads: see the PTY twin's known limit in the README.)
+    // 1 KiB a turn of the event loop, as DteFlow writes, and stop at false until 'drain'.
     let i = 0;
     let waiting = false;
     port.onDrain(() => (waiting = false));
@@ -164,4 +164,64 @@ test.serial('tcp: one client at a time, a second one is refused clearly; connect
   await sleep(50);
   t.true(port.lines.get('DTR'), 'the port is free again');
   await third.close();
+});
+
+/** A terminal that has the port open but reads only when told to (a program that stopped reading, then went on). */
+function idleTerminal(t: ExecutionContext, path: string): { read: () => void; got: () => Buffer } {
+  const fd = openSync(path, 'r+');
+  const stream = new tty.ReadStream(fd); // manual start: nothing is read until 'data' has a listener
+  const chunks: Buffer[] = [];
+  t.teardown(() => {
+    stream.destroy();
+    try {
+      closeSync(fd);
+    } catch {
+      /* closed with the stream */
+    }
+  });
+  return { read: () => stream.on('data', (c: Buffer) => chunks.push(c)), got: () => Buffer.concat(chunks) };
+}
+
+test.serial('pty: a terminal that does not read never blocks the daemon; write() says wait, drain follows its reading', async (t) => {
+  const port = new PtyPort();
+  t.teardown(() => port.close());
+  const term = idleTerminal(t, port.name);
+  let drained = 0;
+  port.onDrain(() => drained++);
+  const data = Buffer.from(randomBytes(48 * 1024, 4));
+  // All at once, in one turn of the loop: more than the pty holds (20 KiB on Linux 6.x). A blocking write would
+  // never return here.
+  const answers: boolean[] = [];
+  for (let i = 0; i < data.length; i += 1024) answers.push(port.write(data.subarray(i, i + 1024)));
+  t.true(answers.includes(false), 'write() asked the caller to wait');
+  t.true(port.pending > 0, 'bytes wait in the port');
+  const ticked = await Promise.race([sleep(50).then(() => true), sleep(2000).then(() => false)]);
+  t.true(ticked, 'timers still run');
+  t.is(drained, 0, 'no drain while the terminal does not read');
+  term.read();
+  const t0 = Date.now();
+  while (term.got().length < data.length && Date.now() - t0 < 10_000) await sleep(10);
+  t.true(term.got().equals(data));
+  t.is(drained, 1);
+  t.is(port.dropped, 0);
+});
+
+test.serial('pty: beyond its 64 KiB queue the port drops what the terminal would not take, counts it and says so', async (t) => {
+  const log: string[] = [];
+  const port = new PtyPort(undefined, (l) => log.push(l));
+  t.teardown(() => port.close());
+  const term = idleTerminal(t, port.name);
+  const data = Buffer.from(randomBytes(200_000, 5));
+  for (let i = 0; i < data.length; i += 1000) port.write(data.subarray(i, i + 1000));
+  t.is(port.pending, PTY_QUEUE_CAPACITY, 'the queue is full, no more');
+  t.true(port.dropped > 0);
+  t.is(log.length, 1, 'one line for the overflow');
+  t.regex(log[0], /not reading.*dropped/);
+  term.read();
+  const kept = data.length - port.dropped;
+  const t0 = Date.now();
+  while (term.got().length < kept && Date.now() - t0 < 10_000) await sleep(10);
+  t.true(term.got().equals(data.subarray(0, kept)), 'what fitted arrives, in order; the newest bytes were the ones dropped');
+  t.is(port.pending, 0);
+  t.regex(log[1], new RegExp(`reads again; ${port.dropped} characters were dropped`));
 });
