@@ -41,6 +41,8 @@ export interface CallRecord {
   bytesToLine: number;
   bytesFromLine: number;
   result: string; // the final result code or reason: 'NO CARRIER', 'BUSY', 'hangup', 'DTR', 'inactivity' ...
+  /** Retrains during the call, from pumps that retrain (V.22bis); null for those that do not, or no pump. */
+  retrains: number | null;
 }
 
 /** What the modem tells observers (telemetry, the panel): typed events. */
@@ -70,7 +72,7 @@ const CARRIERS: Record<string, Modulation> = { V21: 'v21', B103: 'bell103', V23C
 const RING_CYCLE_MS = 6000; // US cadence: 2 s ring, 4 s silence
 const RING_ON_MS = 2000;
 
-type OpenRecord = Omit<CallRecord, 'durationMs' | 'connectedMs' | 'result'> & { startLineMs: number; connectedAtLineMs: number | null; statsAt: { to: number; from: number } };
+type OpenRecord = Omit<CallRecord, 'durationMs' | 'connectedMs' | 'result' | 'retrains'> & { startLineMs: number; connectedAtLineMs: number | null; statsAt: { to: number; from: number } };
 
 /**
  * The modem: the DTE port and its AT interpreter on one side, a call and its data pump on the other, and the call
@@ -524,6 +526,7 @@ export class Modem implements AtHost {
       durationMs: now - startLineMs,
       connectedMs: connectedAtLineMs === null ? 0 : now - connectedAtLineMs,
       result,
+      retrains: this.pump?.retrains ?? null,
     };
     const p = this.pump;
     this.lastCall = {

@@ -81,7 +81,7 @@ export function callPayload(r: CallRecord, routes: Record<string, NumberRoute>, 
     connectedS: r.connectedMs / 1000,
     bytesToLine: r.bytesToLine,
     bytesFromLine: r.bytesFromLine,
-    retrains: null, // FSK modes do not retrain; V.22bis will report its count
+    retrains: r.retrains ?? null, // the pump's count (V.22bis); null where the pump does not retrain (FSK) or none ran
     reason: r.result,
   };
 }

@@ -156,14 +156,45 @@ test('telemetry: the line topic during a V.22bis call carries the measured SNR, 
   t.true(Math.abs(l.carrierOffsetHz as number) < 1, 'no frequency offset on the simulated line');
   t.true((l.eqMse as number) < -30, 'equaliser MSE, dB');
   t.true((l.berEstimate as number) >= 0 && (l.berEstimate as number) < 1e-4, 'BER estimate');
+  await hangUp(term);
+  const call = await w.wait('a call record', (m) => m.topic === 'dialtone/qam/call');
+  t.like(JSON.parse(call.text), { modulation: 'v22bis', rate: 2400, retrains: 0 }, 'a clean line: no retrain, counted (not null)');
+});
+
+test('telemetry: a V.22bis call on a poor line (8 dB) retrains, and its call record says how often', async (t) => {
+  const broker = await mosquitto();
+  t.teardown(() => broker.stop());
+  const w = await watch(t, broker.url);
+  const d = startTestDaemon({
+    config: { device: { id: 'poor', name: 'Test poor' }, mqtt: { enabled: true, url: broker.url, lineIntervalMs: 200 }, exchange: { line: { snrDb: 8, bandLimit: true } } },
+  });
+  t.teardown(d.stop);
+  const term = await terminal(t, d);
+  await w.wait('status online', (m) => m.topic === 'dialtone/poor/status' && m.text === 'online');
+  await term.write('AT+MS=V22B\r');
+  await term.waitFor('OK\r\n', 5000);
+  await term.write('ATDT5552400\r');
+  await term.waitFor(/CONNECT \d+/, 60_000);
+  // Errors at 2400 bit/s for 2 s start a retrain (dsp/qam/line-quality.ts); 30 s of line time leaves room for it.
+  const lineS = (): number => Math.max(0, ...w.json('dialtone/poor/line').map((l) => l.lineS as number));
+  const from = lineS();
+  await until(() => lineS() - from >= 30, 120_000, () => `line time ${lineS()} s`);
+  await hangUp(term);
+  const call = JSON.parse((await w.wait('a call record', (m) => m.topic === 'dialtone/poor/call')).text) as Record<string, unknown>;
+  t.log(JSON.stringify(call));
+  t.true((call.retrains as number) >= 1, `retrains ${String(call.retrains)}`);
+});
+
+/** Escape to command mode (after the S12 guard time) and hang up. */
+async function hangUp(term: Terminal): Promise<void> {
   await new Promise((r) => setTimeout(r, 1100));
   await term.write('+++');
   await term.waitFor('OK\r\n', 10_000);
   await term.write('ATH\r');
   await term.waitFor('OK\r\n', 10_000);
-});
+}
 
-test('telemetry: a call record carries the number only when publishNumbers is set', (t) => {
+test('telemetry: a call record carries the number only when publishNumbers is set, and the pump\'s retrain count', (t) => {
   const record = {
     direction: 'outgoing' as const,
     number: '5551000',
@@ -175,12 +206,15 @@ test('telemetry: a call record carries the number only when publishNumbers is se
     bytesToLine: 1,
     bytesFromLine: 2,
     result: 'hangup',
+    retrains: null,
   };
   const routes = { '5551000': { kind: 'modem' as const, modulation: 'v21' as const, host: 'echo' as const } };
   t.false('number' in callPayload(record, routes, false));
   t.is(callPayload(record, routes, true).number, '5551000');
   t.is(callPayload({ ...record, direction: 'incoming' }, routes, false).numberClass, 'incoming');
   t.is(callPayload({ ...record, number: '999' }, routes, false).numberClass, 'unrouted');
+  t.is(callPayload(record, routes, false).retrains, null, 'an FSK call: its pump does not retrain');
+  t.is(callPayload({ ...record, retrains: 2 }, routes, false).retrains, 2);
 });
 
 test('telemetry: the last will publishes offline when the daemon is killed; a clean stop publishes offline too', async (t) => {

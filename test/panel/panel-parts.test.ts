@@ -92,6 +92,7 @@ test('CallLog: the last 100 calls, kept in the state directory across restarts; 
     bytesToLine: 1,
     bytesFromLine: 2,
     result: 'hangup',
+    retrains: null,
   });
   for (let i = 0; i < CALL_LOG_SIZE + 5; i++) a.add(rec(i));
   const b = new CallLog(dir, (l) => log.push(l));
