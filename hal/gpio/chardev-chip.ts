@@ -116,9 +116,7 @@ export class CharDevGpioChip implements GpioChip {
     const close = (): void => {
       if (closed) return;
       closed = true;
-      this.addon.closeFd(fd);
-      this.open.delete(pin);
-      this.claims.release(pin);
+      this.release(pin, fd);
     };
     this.open.set(pin, close);
     return {
@@ -147,10 +145,7 @@ export class CharDevGpioChip implements GpioChip {
     const close = (): void => {
       if (closed) return;
       closed = true;
-      this.addon.unwatch(handle);
-      this.addon.closeFd(fd);
-      this.open.delete(pin);
-      this.claims.release(pin);
+      this.release(pin, fd, () => this.addon.unwatch(handle));
     };
     this.open.set(pin, close);
     return {
@@ -170,6 +165,14 @@ export class CharDevGpioChip implements GpioChip {
     for (const close of [...this.open.values()]) close();
     this.claims.close();
     this.addon.closeFd(this.fd);
+  }
+
+  /** Give a line back to the kernel (its edge watch first, for an input) and free its claim. */
+  private release(pin: number, fd: number, unwatch?: () => void): void {
+    unwatch?.();
+    this.addon.closeFd(fd);
+    this.open.delete(pin);
+    this.claims.release(pin);
   }
 
   private request(pin: number, flags: number, initial: boolean, debounceUs: number): number {

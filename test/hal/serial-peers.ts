@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { receivingTerminal } from '../helpers/daemon.ts';
 import type { Terminal } from '../helpers/daemon.ts';
 
 /** A pseudo-terminal pair joined by socat: the modem opens `a`, the "PC" opens `b`. Both ends raw. */
@@ -35,64 +36,11 @@ export async function tcpTerminal(port: number): Promise<Terminal & { socket: So
   const socket = connect(port, '127.0.0.1');
   socket.setNoDelay(true);
   await new Promise<void>((res, rej) => socket.once('connect', res).once('error', rej));
-  let received = Buffer.alloc(0);
-  const waiters = new Set<() => void>();
-  socket.on('data', (d: Buffer) => {
-    received = Buffer.concat([received, d]);
-    for (const w of [...waiters]) w();
-  });
   const closed = new Promise<void>((r) => socket.once('close', () => r()));
-  const wait = <T>(ms: number, check: () => T | null, what: string): Promise<T> =>
-    new Promise<T>((res, rej) => {
-      const done = (): void => {
-        const v = check();
-        if (v === null) return;
-        waiters.delete(done);
-        clearTimeout(timer);
-        res(v);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(done);
-        rej(new Error(`tcp terminal: timed out ${what}; have ${JSON.stringify(received.subarray(term.cursor).toString('latin1').slice(-300))}`));
-      }, ms);
-      waiters.add(done);
-      done();
-    });
-  const term = {
-    socket,
-    closed,
-    cursor: 0,
-    get buffer() {
-      return received;
-    },
+  const term = receivingTerminal('tcp terminal', {
     async write(data: string | Uint8Array) {
       const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
       if (!socket.write(bytes)) await new Promise((r) => socket.once('drain', r));
-    },
-    waitFor(pattern: RegExp | string, ms: number) {
-      return wait(
-        ms,
-        () => {
-          const text = received.subarray(term.cursor).toString('latin1');
-          const m = typeof pattern === 'string' ? (text.includes(pattern) ? { index: text.indexOf(pattern), 0: pattern } : null) : pattern.exec(text);
-          if (!m) return null;
-          term.cursor += m.index + m[0].length;
-          return m[0];
-        },
-        `waiting for ${String(pattern)}`,
-      );
-    },
-    take(n: number, ms: number) {
-      return wait(
-        ms,
-        () => {
-          if (received.length - term.cursor < n) return null;
-          const out = Buffer.from(received.subarray(term.cursor, term.cursor + n));
-          term.cursor += n;
-          return out;
-        },
-        `waiting for ${n} bytes`,
-      );
     },
     async close() {
       socket.end();
@@ -100,6 +48,7 @@ export async function tcpTerminal(port: number): Promise<Terminal & { socket: So
       await closed;
       clearTimeout(timer);
     },
-  };
-  return term;
+  });
+  socket.on('data', (d: Buffer) => term.receive(d));
+  return Object.assign(term, { socket, closed });
 }

@@ -115,7 +115,10 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   };
   try {
     await new Promise<void>((resolveReady, reject) => {
-      const timer = setTimeout(() => reject(new Error(`daemon not ready after ${opts.startTimeoutMs ?? 90_000} ms:\n${out}\n${log}`)), opts.startTimeoutMs ?? 90_000);
+      const timer = setTimeout(
+        () => reject(new Error(`daemon not ready after ${opts.startTimeoutMs ?? 90_000} ms:\n${out}\n${log}`)),
+        opts.startTimeoutMs ?? 90_000,
+      );
       child.stdout.on('data', (s: string) => {
         out += s;
         if (/Dialtone ready\./.test(out)) {
@@ -150,18 +153,7 @@ const CHUNK = 256;
 export async function openTerminal(path: string): Promise<Terminal> {
   const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
   await new Promise<void>((res, rej) => port.open((err) => (err ? rej(err) : res())));
-  let received = Buffer.alloc(0);
-  const waiters = new Set<() => void>();
-  port.on('data', (chunk: Buffer) => {
-    received = Buffer.concat([received, chunk]);
-    for (const w of [...waiters]) w();
-  });
-  port.on('error', () => {});
-  const term: Terminal = {
-    cursor: 0,
-    get buffer() {
-      return received;
-    },
+  const term = receivingTerminal('terminal', {
     async write(data) {
       const bytes = typeof data === 'string' ? Buffer.from(data, 'latin1') : Buffer.from(data);
       for (let i = 0; i < bytes.length; i += CHUNK) {
@@ -169,31 +161,60 @@ export async function openTerminal(path: string): Promise<Terminal> {
         await new Promise<void>((res, rej) => port.write(chunk, (err) => (err ? rej(err) : res())));
       }
     },
-    waitFor(pattern, timeoutMs) {
-      return wait(timeoutMs, () => {
-        const text = received.subarray(term.cursor).toString('latin1');
-        if (typeof pattern === 'string') {
-          const i = text.indexOf(pattern);
-          if (i < 0) return null;
-          term.cursor += i + pattern.length;
-          return pattern;
-        }
-        const m = pattern.exec(text);
-        if (!m) return null;
-        term.cursor += m.index + m[0].length;
-        return m[0];
-      }, () => `waiting for ${String(pattern)}`);
-    },
-    take(n, timeoutMs) {
-      return wait(timeoutMs, () => {
-        if (received.length - term.cursor < n) return null;
-        const bytes = Buffer.from(received.subarray(term.cursor, term.cursor + n));
-        term.cursor += n;
-        return bytes;
-      }, () => `waiting for ${n} bytes, have ${received.length - term.cursor}`);
-    },
     close() {
       return new Promise<void>((res) => (port.isOpen ? port.close(() => res()) : res()));
+    },
+  });
+  port.on('data', (chunk: Buffer) => term.receive(chunk));
+  port.on('error', () => {});
+  return term;
+}
+
+/** A Terminal over any byte stream: `receive` is given what arrives; waitFor and take wait for it as documented. */
+export function receivingTerminal(name: string, io: Pick<Terminal, 'write' | 'close'>): Terminal & { receive(chunk: Buffer): void } {
+  let received = Buffer.alloc(0);
+  const waiters = new Set<() => void>();
+  const term = {
+    cursor: 0,
+    get buffer() {
+      return received;
+    },
+    write: io.write,
+    close: io.close,
+    receive(chunk: Buffer) {
+      received = Buffer.concat([received, chunk]);
+      for (const w of [...waiters]) w();
+    },
+    waitFor(pattern: RegExp | string, timeoutMs: number) {
+      return wait(
+        timeoutMs,
+        () => {
+          const text = received.subarray(term.cursor).toString('latin1');
+          if (typeof pattern === 'string') {
+            const i = text.indexOf(pattern);
+            if (i < 0) return null;
+            term.cursor += i + pattern.length;
+            return pattern;
+          }
+          const m = pattern.exec(text);
+          if (!m) return null;
+          term.cursor += m.index + m[0].length;
+          return m[0];
+        },
+        () => `waiting for ${String(pattern)}`,
+      );
+    },
+    take(n: number, timeoutMs: number) {
+      return wait(
+        timeoutMs,
+        () => {
+          if (received.length - term.cursor < n) return null;
+          const bytes = Buffer.from(received.subarray(term.cursor, term.cursor + n));
+          term.cursor += n;
+          return bytes;
+        },
+        () => `waiting for ${n} bytes, have ${received.length - term.cursor}`,
+      );
     },
   };
 
@@ -209,7 +230,7 @@ export async function openTerminal(path: string): Promise<Terminal> {
       const timer = setTimeout(() => {
         waiters.delete(done);
         const tail = received.subarray(Math.max(term.cursor, received.length - 400)).toString('latin1');
-        rej(new Error(`terminal: timed out after ${timeoutMs} ms ${what()}; received after the cursor: ${JSON.stringify(tail)}`));
+        rej(new Error(`${name}: timed out after ${timeoutMs} ms ${what()}; received after the cursor: ${JSON.stringify(tail)}`));
       }, timeoutMs);
       waiters.add(done);
       done();

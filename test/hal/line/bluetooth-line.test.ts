@@ -1,30 +1,21 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SimulatedAudioDevice } from '../../../hal/audio/simulated-audio.ts';
 import { BluetoothPhoneLine } from '../../../hal/line/bluetooth-line.ts';
 import { ECHO_BANNER, EchoModemParty } from '../../../hal/line/builtin-modem-party.ts';
 import { connectBus, OfonoClient } from '../../../hal/line/ofono.ts';
-import { PtyPort } from '../../../hal/serial/pty-port.ts';
-import { AudioClock } from '../../../firmware-app/audio-clock.ts';
-import { Modem } from '../../../firmware-app/modem.ts';
 import { createDataPump } from '../../../dsp/pump-factory.ts';
-import { Terminal } from '../../helpers/terminal.ts';
 import { until } from '../../app/rig.ts';
 import { FakeOfono, PrivateBus } from './fake-ofono.ts';
+import { modemOnPty } from './modem-on-pty.ts';
 
 /**
- * The modem on a real pseudo-terminal, its line a BluetoothPhoneLine talking D-Bus through a private dbus-daemon to
- * the oFono stand-in; the SCO audio is the audio twin, whose far end is a modem.
+ * The modem on a real pseudo-terminal (modem-on-pty.ts), its line a BluetoothPhoneLine talking D-Bus through a
+ * private dbus-daemon to the oFono stand-in; the SCO audio is the audio twin, whose far end is a modem.
  */
-// Frames are paced to the wall clock while no call audio runs (as on the appliance), and as fast as the audio twin
-// gives them during the call.
 async function btRig(t: ExecutionContext) {
   const bus = await PrivateBus.start();
   const phone = await FakeOfono.start(bus.address);
-  const dir = mkdtempSync(join(tmpdir(), 'dialtone-bt-'));
   const log: string[] = [];
   const audio = new SimulatedAudioDevice({ name: 'bluealsa (twin)' });
   const line = new BluetoothPhoneLine({
@@ -35,18 +26,15 @@ async function btRig(t: ExecutionContext) {
     retryMs: 200,
   });
   t.true(await line.open());
-  const port = new PtyPort(join(dir, 'modem'));
-  const modem = new Modem({ port, line, clock: new AudioClock('realtime', () => audio), log: (l) => log.push(l), stateDir: null });
-  const term = await Terminal.open(join(dir, 'modem'));
-  t.teardown(async () => {
-    if (process.env.RIG_LOG) console.error(log.join('\n'));
-    await term.close();
-    modem.close();
-    port.close();
-    line.close();
-    await new Promise((res) => setTimeout(res, 100)); // the last Hangup reaches the stand-in before it goes
-    phone.stop();
-    await bus.stop();
+  const { modem, port, term } = await modemOnPty(t, {
+    line,
+    audio,
+    log,
+    after: async () => {
+      await new Promise((res) => setTimeout(res, 100)); // the last Hangup reaches the stand-in before it goes
+      phone.stop();
+      await bus.stop();
+    },
   });
   return { phone, line, audio, modem, port, term, log };
 }

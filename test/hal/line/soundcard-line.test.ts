@@ -1,39 +1,23 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SimulatedAudioDevice } from '../../../hal/audio/simulated-audio.ts';
 import { ECHO_BANNER } from '../../../hal/line/builtin-modem-party.ts';
 import { SoundCardLine } from '../../../hal/line/soundcard-line.ts';
-import { PtyPort } from '../../../hal/serial/pty-port.ts';
-import { AudioClock } from '../../../firmware-app/audio-clock.ts';
-import { Modem } from '../../../firmware-app/modem.ts';
 import { createDataPump } from '../../../dsp/pump-factory.ts';
-import { Terminal } from '../../helpers/terminal.ts';
 import { FakeExchange, FakeGpioChip } from './fake-exchange.ts';
+import { modemOnPty } from './modem-on-pty.ts';
 
 const HOOK = 5;
 const RING = 6;
 
-/** The modem on a real pseudo-terminal; its line a SoundCardLine on a fake GPIO chip and the audio twin, the exchange fake. */
+/** The modem on a real pseudo-terminal (modem-on-pty.ts); its line a SoundCardLine on a fake GPIO chip and the audio twin, the exchange fake. */
 async function cardRig(t: ExecutionContext) {
-  const dir = mkdtempSync(join(tmpdir(), 'dialtone-card-'));
   const log: string[] = [];
   const gpio = new FakeGpioChip();
   const audio = new SimulatedAudioDevice({ name: 'usb card (twin)' });
   const line = new SoundCardLine({ audio, hook: gpio.output(HOOK), ring: gpio.input(RING), log: (l) => log.push(l), dialToneWaitMs: 3000 });
   const exchange = new FakeExchange(audio, () => gpio.outputs.get(HOOK) === true);
-  const port = new PtyPort(join(dir, 'modem'));
-  const modem = new Modem({ port, line, clock: new AudioClock('realtime', () => audio), log: (l) => log.push(l), stateDir: null });
-  const term = await Terminal.open(join(dir, 'modem'));
-  t.teardown(async () => {
-    if (process.env.RIG_LOG) console.error(log.join('\n'));
-    await term.close();
-    modem.close();
-    port.close();
-    line.close();
-  });
+  const { modem, term } = await modemOnPty(t, { line, audio, log });
   return { gpio, audio, line, exchange, modem, term, log };
 }
 
