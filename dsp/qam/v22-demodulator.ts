@@ -8,21 +8,15 @@ import { FseEqualizer, UNIT, UNIT_BITS } from './equalizer.ts';
 import { bandpassMatchedFilter, matchedFilterTable, MF_TAPS } from './matched-filter.ts';
 import { V22_BAUD, V22_ROLLOFF } from './rrc.ts';
 import { quadrantOf, STEP_DIBIT } from './v22-constellation.ts';
+import { meanSquareOfDbm0, V22SignalDetector } from './v22-signal-detector.ts';
+import { differentialDibit, FOUR_IM, FOUR_RE, INV_D2, slice4, sliceFour } from './v22-slicer.ts';
+
+export { CARRIER_OFF_DBM0, CARRIER_ON_DBM0 } from './v22-signal-detector.ts';
 
 /** Samples taken into the history per pass (one 20 ms frame). */
 const CHUNK = 160;
 /** Half a symbol period in Q16 samples: 8000 / 1200 = 6⅔. */
 const HALF_SYMBOL_Q16 = Math.round((SAMPLE_RATE / (2 * V22_BAUD)) * 65536);
-/**
- * V.22 §2.7 (received line signal detector): ON for any level above −43 dBm0, OFF for any level below −48 dBm0,
- * either in between. The thresholds sit inside that window with 2.5 dB of hysteresis, so that a signal at exactly
- * −43 dBm0 (the bottom of the AGC range) is surely detected.
- */
-export const CARRIER_ON_DBM0 = -45;
-export const CARRIER_OFF_DBM0 = -47.5;
-/** Frames (20 ms) the level must hold before the detector changes state (V.22 §2.7: ON 105 ± 40 ms, OFF 24 ± 10 ms). */
-const CARRIER_ON_FRAMES = 5;
-const CARRIER_OFF_FRAMES = 2;
 /** Symbols of a training period given to the AGC and the timing loop before the carrier loop and the equaliser. */
 const ACQUIRE_SYMBOLS = 60;
 /** Mean power of the points (units²) and the AGC's aim per component: a quarter of ±5σ Int16 headroom. */
@@ -63,8 +57,6 @@ export class V22Demodulator {
   private adaptMode: AdaptMode = 'hold';
   /** Symbols since adaptation started: the first ACQUIRE_SYMBOLS settle the AGC and the timing only. */
   private adaptAge = 0;
-  /** Received line signal detector (circuit 109 before the handshake's conditions). */
-  carrier = false;
   readonly eq = new FseEqualizer(16, 9);
   /** The panel's view of the equalised, derotated symbols (dsp/tap.ts); null when no one watches. */
   tap: ReceiverTap | null = null;
@@ -93,19 +85,10 @@ export class V22Demodulator {
   private carrierPhase = 0;
   carrierFreq = 0;
   private lastQuadrant = 0;
-  // Level and carrier detection.
+  // Level and carrier detection: the matched-filter output power, summed over the frame.
   private power = 0;
   private powerCount = 0;
-  private readonly onPower: number;
-  private readonly offPower: number;
-  private readonly powerToMs: number;
-  private aboveFrames = 0;
-  /** The last frame's level was above the off threshold (no hold time: for squelching the data at once). */
-  energy = false;
-  private signalPower = 0; // mean frame power while the carrier is on (slowly tracked)
-  private belowFrames = 0;
-  /** Received level, dBm0, of the last frame (reporting). */
-  levelDbm0 = -Infinity;
+  private readonly detector: V22SignalDetector;
   /** Mean squared error of the last 64 symbols, units² · 2^(2·UNIT_BITS − 6) (see mseDb). */
   private errAcc = 0;
   private errCount = 0;
@@ -118,17 +101,29 @@ export class V22Demodulator {
     this.mfIm = band.im;
     // A passband signal of mean square P gives E|y|² = P/2·(1 − β/4) after mixing (½ amplitude) and the matched
     // filter (which keeps ∫R²/∫R = 1 − β/4 of the raised-cosine shaped power). `power` sums |y|² >> 8.
-    this.powerToMs = 256 / (0.5 * (1 - V22_ROLLOFF / 4));
-    const msOf = (dbm0: number): number => ((32767 * 32767) / 2) * 10 ** ((dbm0 - 3.14) / 10);
-    this.onPower = msOf(CARRIER_ON_DBM0) / this.powerToMs;
-    this.offPower = msOf(CARRIER_OFF_DBM0) / this.powerToMs;
+    this.detector = new V22SignalDetector(256 / (0.5 * (1 - V22_ROLLOFF / 4)));
     // The AGC sees I and Q as one stream: its per-component aim is E|a|²/2 units².
     const target = meanSquareToDbm0((MEAN_POINT_POWER / 2) * UNIT * UNIT);
     // Agc's time constants assume 8000 samples/s; the pairs come at 2400 values/s, hence the 0.3 factor.
-    const common = { blockSize: 32, minGainDb: -12, maxGainDb: 36, holdBelowDbm0: meanSquareToDbm0(msOf(-50) / (4 / (1 - V22_ROLLOFF / 4))) };
+    const common = { blockSize: 32, minGainDb: -12, maxGainDb: 36, holdBelowDbm0: meanSquareToDbm0(meanSquareOfDbm0(-50) / (4 / (1 - V22_ROLLOFF / 4))) };
     this.agcFast = new Agc(target, { ...common, attackMs: 0.3 * 40, decayMs: 0.3 * 80 });
     this.agcSlow = new Agc(target, { ...common, attackMs: 0.3 * 1000, decayMs: 0.3 * 1000 });
     this.agc = this.agcFast;
+  }
+
+  /** Received line signal detector (circuit 109 before the handshake's conditions). */
+  get carrier(): boolean {
+    return this.detector.carrier;
+  }
+
+  /** The last frame's level was above the off threshold (no hold time: for squelching the data at once). */
+  get energy(): boolean {
+    return this.detector.energy;
+  }
+
+  /** Received level, dBm0, of the last frame (reporting). */
+  get levelDbm0(): number {
+    return this.detector.levelDbm0;
   }
 
   /** 16-way decisions (2400 bit/s); 4-way (1200 bit/s, Q3Q4 forced to 01) when false. */
@@ -241,7 +236,7 @@ export class V22Demodulator {
     const pair = this.pair;
     pair[0] = yr > 32767 ? 32767 : yr < -32768 ? -32768 : yr;
     pair[1] = yi > 32767 ? 32767 : yi < -32768 ? -32768 : yi;
-    if (this.energy) this.agc.process(pair, pair, 2);
+    if (this.detector.energy) this.agc.process(pair, pair, 2);
     this.eq.push(pair[0], pair[1]);
     if (this.half === 1) {
       this.midRe = pair[0];
@@ -264,7 +259,7 @@ export class V22Demodulator {
     this.prevSymIm = im;
     // Timing runs on any signal above the off threshold, before circuit 109 and before training: the answer tone
     // (a 180° reversal every symbol) and S1 carry the strongest timing information there is, and S1 lasts 100 ms.
-    if (!this.energy) return;
+    if (!this.detector.energy) return;
     const shift = this.adaptMode === 'track' ? 14 : this.wide ? 12 : 10;
     // e ~ 10·UNIT² at a quarter symbol of error; the step is a small fraction of a sample.
     this.toNext += e >> shift;
@@ -285,21 +280,14 @@ export class V22Demodulator {
       dr = slice4(zr);
       di = slice4(zi);
     } else {
-      // The four 1200 bit/s points (3, 1), (−1, 3), (−3, −1), (1, −3): the largest projection wins.
-      const a = 3 * zr + zi;
-      const b = 3 * zi - zr;
-      if (Math.abs(a) >= Math.abs(b)) {
-        dr = a >= 0 ? 3 : -3;
-        di = a >= 0 ? 1 : -1;
-      } else {
-        dr = b >= 0 ? -1 : 1;
-        di = b >= 0 ? 3 : -3;
-      }
+      const q = sliceFour(zr, zi);
+      dr = FOUR_RE[q];
+      di = FOUR_IM[q];
     }
     const er = dr * UNIT - zr;
     const ei = di * UNIT - zi;
     this.trackError(er, ei);
-    if (this.carrier && this.adaptMode !== 'hold' && ++this.adaptAge > ACQUIRE_SYMBOLS) {
+    if (this.detector.carrier && this.adaptMode !== 'hold' && ++this.adaptAge > ACQUIRE_SYMBOLS) {
       this.carrierLoop(zr, zi, dr, di);
       // Tracking (data) only follows slow changes of the line: the taps are updated on every other symbol (the same
       // step, half the speed; the equaliser MSE in the BER tests moves by 0.1 dB) for half the cost of its update.
@@ -364,32 +352,9 @@ export class V22Demodulator {
 
   private frameLevel(): void {
     if (this.powerCount === 0) return;
-    const mean = this.power / this.powerCount;
-    this.levelDbm0 = meanSquareToDbm0(mean * this.powerToMs);
+    this.detector.frame(this.power / this.powerCount);
     this.power = 0;
     this.powerCount = 0;
-    // A far carrier that stops leaves only line noise, which at 30 dB SNR can still sit above −47.5 dBm0 in this
-    // band: the signal is also gone when the level falls 12 dB below what it was while the carrier was on.
-    if (this.carrier) this.signalPower += (mean - this.signalPower) / 8;
-    const floor = this.carrier ? Math.max(this.offPower, this.signalPower / 16) : this.offPower;
-    this.energy = mean >= floor;
-    if (!this.carrier) {
-      // Once a carrier has been heard, it comes back only within 12 dB of its level: the line noise left when it
-      // went (above −45 dBm0 at 25 dB SNR) must not turn the detector on again.
-      const on = Math.max(this.onPower, this.signalPower / 16);
-      this.aboveFrames = mean >= on ? this.aboveFrames + 1 : 0;
-      if (this.aboveFrames >= CARRIER_ON_FRAMES) {
-        this.carrier = true;
-        this.signalPower = mean;
-        this.belowFrames = 0;
-      }
-    } else {
-      this.belowFrames = mean < floor ? this.belowFrames + 1 : 0;
-      if (this.belowFrames >= CARRIER_OFF_FRAMES) {
-        this.carrier = false;
-        this.aboveFrames = 0;
-      }
-    }
   }
 
   /** Start again from untrained: equaliser taps, loops and AGC (retrain, or a new call). */
@@ -401,19 +366,3 @@ export class V22Demodulator {
     this.setAgcSlow(false);
   }
 }
-
-/** Dibit of the phase change from b to a: the quadrant of a·conj(b), boundaries at ±45°. */
-function differentialDibit(ar: number, ai: number, br: number, bi: number): number {
-  const pr = ar * br + ai * bi;
-  const pi = ai * br - ar * bi;
-  const dq = Math.abs(pr) >= Math.abs(pi) ? (pr >= 0 ? 0 : 2) : pi >= 0 ? 1 : 3;
-  return STEP_DIBIT[dq];
-}
-
-/** Nearest of −3, −1, 1, 3 units. */
-function slice4(v: number): number {
-  return v >= 0 ? (v >= 2 * UNIT ? 3 : 1) : v < -2 * UNIT ? -3 : -1;
-}
-
-/** 2^15/|d|² for the squared magnitudes the points have (2, 10, 18). */
-const INV_D2: Int32Array = Int32Array.from({ length: 19 }, (_, n) => (n === 0 ? 0 : Math.round(32768 / n)));
