@@ -1,9 +1,7 @@
 import { FRAME_SAMPLES } from '../q15.ts';
 import type { ReceiverTap } from '../tap.ts';
 import type { DataPump, PumpRole } from '../pump.ts';
-import { V22Descrambler, V22Scrambler } from '../scrambler.ts';
 import { AnswerToneGenerator } from '../tones/answer-tone.ts';
-import { AsyncBitDeframer } from '../uart/async-bits.ts';
 import { AsyncFramer } from '../uart/async-framer.ts';
 import { ByteRing } from '../uart/byte-ring.ts';
 import { UNIT } from './equalizer.ts';
@@ -11,9 +9,9 @@ import { SILENT, V22bisEncoder, V22_Q34 } from './v22-constellation.ts';
 import { FarFallbackDetector, LineQuality } from './line-quality.ts';
 import { PendingChars } from './pending-chars.ts';
 import { BellToneDetector, S1Detector } from './v22bis-detectors.ts';
+import { V22bisDataPath, type SyncDataPort } from './v22bis-data-path.ts';
 import {
   CALLER_SILENCE,
-  CHAR_BITS,
   EQUALISER_DELAY_SYMBOLS,
   RATE_CHANGE_AFTER,
   S1111_SYMBOLS,
@@ -44,11 +42,6 @@ export class V22bisDataPump implements DataPump {
   retrains = 0;
   /** Falls back from 2400 to 1200 bit/s on a poor line, by this end or the far end (line-quality.ts). */
   fallbacks = 0;
-  /**
-   * Synchronous data (V.22 §4 mode i, and the BER measurements): when set, data bits go from `nextBit` straight to
-   * the scrambler and from the descrambler straight to `putBit`, bypassing the async framer and deframer.
-   */
-  syncData: { nextBit(): number; putBit(bit: number): void } | null = null;
   /** Rate in use once connected: 1200 or 2400. */
   rate: 1200 | 2400 = 1200;
   private readonly mod: V22Modulator;
@@ -57,10 +50,8 @@ export class V22bisDataPump implements DataPump {
   private readonly bellTone: BellToneDetector;
   private bellPeer = false;
   private readonly bellOnly: boolean;
-  private readonly scrambler = new V22Scrambler();
-  private readonly descrambler = new V22Descrambler();
   private readonly encoder = new V22bisEncoder();
-  private readonly deframer: AsyncBitDeframer;
+  private readonly data: V22bisDataPath;
   private readonly maxRate: 1200 | 2400;
   private readonly timeoutFrames: number;
   private readonly lossFrames: number;
@@ -81,9 +72,7 @@ export class V22bisDataPump implements DataPump {
   private rxWide = false; // decode four bits a symbol
   private circuit112At = -1; // tx symbol count when the far S1 ended (or ours did, answering): the rate clock
   private totalSymbols = 0;
-  private rxData = false;
   private retrainWanted = false;
-  private charBitsLeft = 0; // bits of the transmitted character still to come
   private trainedOnS1 = false;
   private trainAge = 0;
   private onesRun = 0;
@@ -111,9 +100,7 @@ export class V22bisDataPump implements DataPump {
     this.tone = new AnswerToneGenerator(this.bellPeer ? 'bell' : 'ans', { levelDbm0: level });
     this.bellTone = new BellToneDetector();
     this.tx = new AsyncFramer(undefined, 4096);
-    this.deframer = new AsyncBitDeframer({
-      putByte: (b) => this.pending.push(b, this.frames, this.rxSymbols),
-    });
+    this.data = new V22bisDataPath(this.tx, (b) => this.pending.push(b, this.frames, this.rxSymbols));
     this.answerToneFrames = Math.round((opts.answerToneMs ?? 3000) / 20);
     this.timeoutFrames = Math.round((opts.handshakeTimeoutMs ?? 20_000) / 20);
     this.lossFrames = Math.round((opts.carrierLossMs ?? 1400) / 20);
@@ -135,7 +122,19 @@ export class V22bisDataPump implements DataPump {
   }
 
   get framingErrors(): number {
-    return this.deframer.framingErrors;
+    return this.data.framingErrors;
+  }
+
+  /**
+   * Synchronous data (V.22 §4 mode i, V.42, and the BER measurements): when set, data bits go from `nextBit` straight
+   * to the scrambler and from the descrambler straight to `putBit`, bypassing the async framer and deframer.
+   */
+  get syncData(): SyncDataPort | null {
+    return this.data.sync;
+  }
+
+  set syncData(port: SyncDataPort | null) {
+    this.data.sync = port;
   }
 
   get connectRate(): number {
@@ -174,7 +173,7 @@ export class V22bisDataPump implements DataPump {
     // circuit 109 is OFF): after the far carrier has gone, line noise can sit above the detector's off threshold.
     if (!this.demod.energy || !this.demod.carrier) {
       this.pending.clear();
-      if (!this.demod.carrier) this.deframer.reset(); // a character cut by the loss is not finished by what follows
+      if (!this.demod.carrier) this.data.resetDeframer(); // a character cut by the loss is not finished by what follows
     }
     this.pending.commit(this.frames - 3);
     for (let k = 0; k < this.demod.symbolCount; k++) this.receiveSymbol(this.demod.symbols[k], this.demod.diffDibits[k], this.demod.diffDibitsMid[k]);
@@ -223,7 +222,7 @@ export class V22bisDataPump implements DataPump {
       case 'send-sb1-2400':
         return this.encoder.encode(this.scrambledDibit(1), this.scrambledDibit(1));
       case 'connected':
-        if ((this.retrainWanted || this.fallbackWanted) && this.charBitsLeft === 0) {
+        if ((this.retrainWanted || this.fallbackWanted) && this.data.betweenCharacters) {
           if (this.fallbackWanted) this.startFallback();
           else this.startRetrain(false);
           this.retrainWanted = false;
@@ -237,27 +236,9 @@ export class V22bisDataPump implements DataPump {
     }
   }
 
-  /** Two scrambled bits, first in the high bit: binary ones (`fill` = 1) or data (`fill` = −1). */
+  /** Two scrambled bits (data path): ones (`fill` 1) or data (−1), mark while a retrain or fallback waits. */
   private scrambledDibit(fill: number): number {
-    const a = this.scrambler.scramble(fill < 0 ? this.dataBit() : fill);
-    const b = this.scrambler.scramble(fill < 0 ? this.dataBit() : fill);
-    return (a << 1) | b;
-  }
-
-  /**
-   * The next data bit. Async characters are followed (start bit, then 9 more for 8N1) so that a retrain waits for
-   * the character on the line to end; meanwhile, and after it, mark fills the symbol.
-   */
-  private dataBit(): number {
-    if (this.syncData) return this.syncData.nextBit();
-    if (this.charBitsLeft > 0) {
-      this.charBitsLeft--;
-      return this.tx.nextBit();
-    }
-    if (this.retrainWanted || this.fallbackWanted) return 1;
-    const bit = this.tx.nextBit();
-    if (bit === 0) this.charBitsLeft = CHAR_BITS - 1;
-    return bit;
+    return this.data.dibit(fill, this.retrainWanted || this.fallbackWanted);
   }
 
   /** Transitions that depend on how long we have been sending something. */
@@ -306,7 +287,7 @@ export class V22bisDataPump implements DataPump {
       if (!this.s1Seen && this.state === 'connected') {
         // The pattern detectors see the raw samples; the data come through the equaliser, 3 symbols later.
         this.pending.dropFrom(this.rxSymbols - Math.max(this.s1a.run, this.s1b.run) + EQUALISER_DELAY_SYMBOLS + 1);
-        this.rxData = false;
+        this.data.stopReceiving();
       }
       this.s1Seen = true;
     } else if (this.s1Seen && !a && !b) this.farS1Ended();
@@ -314,7 +295,7 @@ export class V22bisDataPump implements DataPump {
     // not data; follow it.
     if (this.state === 'connected' && this.rate === 2400 && !this.s1Seen && !this.fallbackWanted && this.farFallback.step(s & 3)) {
       this.pending.dropFrom(this.rxSymbols - FarFallbackDetector.window);
-      this.rxData = false;
+      this.data.stopReceiving();
       this.fallbackWanted = true;
     }
     this.bit(s >> 3);
@@ -349,7 +330,7 @@ export class V22bisDataPump implements DataPump {
   }
 
   private bit(line: number): void {
-    const b = this.descrambler.descramble(line);
+    const b = this.data.descramble(line);
     // Scrambled ones, but not unscrambled ones seen through the descrambler (they descramble to ones as well).
     this.sb1Bits = b && this.usb1Run < 20 ? this.sb1Bits + 1 : 0;
     if ((this.state === 'send-usb1' || this.state === 'bell-answer-tone') && this.sb1Bits >= SB1_DETECT_BITS) {
@@ -360,16 +341,13 @@ export class V22bisDataPump implements DataPump {
     // Ready to receive data (circuit 109): at 2400 bit/s after 32 consecutive scrambled ones at 2400 (§6.3.1.1.1 f));
     // from a V.22 modem once its scrambled ones are recognised (§6.3.1.2.1 c)). Not at our own CONNECT: the far end
     // may start its characters first, and back-to-back async characters joined mid-stream cannot be re-framed.
-    if (!this.rxData && this.state !== 'connected') {
+    if (!this.data.receiving && this.state !== 'connected') {
       // (Sixteen-point symbols must have been seen too: 1200 bit/s ones decoded four bits a symbol can look like ones.)
       const at2400 = this.rxWide && this.wideSymbols >= 16 && this.onesRun >= 32;
       const fromV22 = this.circuit112At < 0 && this.sb1Bits >= SB1_DETECT_BITS && (this.state === 'send-sb1' || this.state === 'send-sb1-2400');
-      if (at2400 || fromV22) {
-        this.rxData = true;
-        this.deframer.reset();
-      }
+      if (at2400 || fromV22) this.data.startReceiving();
     }
-    if (this.rxData) (this.syncData ?? this.deframer).putBit(b);
+    this.data.deliver(b);
   }
 
   /** The end of the far end's S1: circuit 112 ON (V.22bis §6.3.1.1.1 c), §6.3.1.1.2 b)). */
@@ -396,11 +374,11 @@ export class V22bisDataPump implements DataPump {
   /** Retrain: S1, scrambled ones, and the rate clock from the end of the far S1 (now, when `responding`). */
   private startRetrain(responding: boolean): void {
     this.retrains++;
-    this.dropCharacterOnLine();
+    this.data.dropCharacter();
     this.pending.clear(); // characters made of the S1 that called for this
     this.sb1At = -1;
     this.trainedOnS1 = true;
-    this.rxData = false;
+    this.data.stopReceiving();
     this.rxWide = false;
     this.demod.restart();
     this.demod.adapt = 'train';
@@ -415,26 +393,18 @@ export class V22bisDataPump implements DataPump {
    */
   private startFallback(): void {
     this.fallbacks++;
-    this.dropCharacterOnLine();
+    this.data.dropCharacter();
     this.pending.clear();
     this.sb1At = -1;
     this.sb1Bits = 0;
     this.trainedOnS1 = true;
-    this.rxData = false;
+    this.data.stopReceiving();
     this.rxWide = false;
     this.rate = 1200;
     this.demod.sixteen = false;
     this.demod.adapt = 'train';
     this.circuit112At = -1;
     this.enter('send-sb1');
-  }
-
-  /** A character cut by a retrain or a fallback is dropped whole, so the next one starts clean. */
-  private dropCharacterOnLine(): void {
-    while (this.charBitsLeft > 0 && !this.syncData) {
-      this.tx.nextBit();
-      this.charBitsLeft--;
-    }
   }
 
   private connect(rate: 1200 | 2400): void {
@@ -444,10 +414,7 @@ export class V22bisDataPump implements DataPump {
     this.demod.adapt = 'track';
     this.quality.restart();
     this.farFallback.reset();
-    if (!this.rxData) {
-      this.rxData = true;
-      this.deframer.reset();
-    }
+    this.data.startReceiving();
     this.enter('connected');
   }
 
