@@ -1,6 +1,7 @@
 import { Goertzel, MeanSquare } from '../filters/goertzel.ts';
 import { FRAME_SAMPLES } from '../q15.ts';
 import { BELL_ANSWER_HZ } from '../tones/answer-tone.ts';
+import { S1_DETECT } from './v22bis-handshake.ts';
 
 /** Pattern detectors for the V.22bis / Bell 212A handshakes (used by v22bis-pump.ts). */
 
@@ -53,5 +54,43 @@ export class S1Detector {
     this.run = alternating ? this.run + 1 : d === 0 || d === 3 ? 1 : 0;
     this.prev = d;
     return alternating;
+  }
+}
+
+/**
+ * The handshake's unscrambled patterns in the differentially detected dibits (V22Demodulator's diffDibits, and
+ * diffDibitsMid half a symbol apart): runs of unscrambled binary 1 (one dibit repeated), and S1 (V.22bis §6.3.1.1.1:
+ * 00 and 11 in turn), seen through whichever of the two phases shows it (the timing loop may not have found it yet).
+ */
+export class UnscrambledPatterns {
+  /** Symbols of unscrambled ones in a row. */
+  usb1Run = 0;
+  /** S1 is being received: S1_DETECT symbols of it seen, and it has not ended. */
+  s1 = false;
+  private prevDibit = -1;
+  private readonly s1a = new S1Detector();
+  private readonly s1b = new S1Detector();
+
+  /** One symbol. `s1Wanted`: S1 counts (2400 bit/s offered). 'begin' when S1 is recognised, 'end' when it stops. */
+  step(diff: number, diffMid: number, s1Wanted: boolean): 'begin' | 'end' | null {
+    this.usb1Run = diff === 3 || diff === 0 ? (diff === this.prevDibit || this.usb1Run === 0 ? this.usb1Run + 1 : 1) : 0;
+    this.prevDibit = diff;
+    const a = this.s1a.step(diff);
+    const b = this.s1b.step(diffMid);
+    if (s1Wanted && (this.s1a.run >= S1_DETECT || this.s1b.run >= S1_DETECT)) {
+      const begins = !this.s1;
+      this.s1 = true;
+      return begins ? 'begin' : null;
+    }
+    if (!this.s1 || a || b) return null;
+    this.s1 = false;
+    this.s1a.run = 0;
+    this.s1b.run = 0;
+    return 'end';
+  }
+
+  /** Symbols of S1 recognised so far (the longer of the two phases' runs). */
+  get s1Run(): number {
+    return Math.max(this.s1a.run, this.s1b.run);
   }
 }

@@ -8,20 +8,19 @@ import { UNIT } from './equalizer.ts';
 import { SILENT, V22bisEncoder, V22_Q34 } from './v22-constellation.ts';
 import { FarFallbackDetector, LineQuality } from './line-quality.ts';
 import { PendingChars } from './pending-chars.ts';
-import { BellToneDetector, S1Detector } from './v22bis-detectors.ts';
+import { BellToneDetector, UnscrambledPatterns } from './v22bis-detectors.ts';
 import { V22bisDataPath, type SyncDataPort } from './v22bis-data-path.ts';
+import { TrainingSchedule } from './v22bis-training.ts';
 import {
   CALLER_SILENCE,
   EQUALISER_DELAY_SYMBOLS,
   RATE_CHANGE_AFTER,
   S1111_SYMBOLS,
-  S1_DETECT,
   S1_SYMBOLS,
   SB1_DETECT_BITS,
   SIXTEEN_AFTER,
   USB1_DETECT,
   V22_DATA_AFTER,
-  sym,
   type V22bisPumpOptions,
   type V22bisState,
 } from './v22bis-handshake.ts';
@@ -63,21 +62,15 @@ export class V22bisDataPump implements DataPump {
   private readonly farFallback = new FarFallbackDetector();
   private fallbackWanted = false;
   // Receive-side pattern detectors.
-  private usb1Run = 0;
-  private readonly s1a = new S1Detector();
-  private readonly s1b = new S1Detector();
-  private s1Seen = false;
-  private prevDibit = -1;
+  private readonly patterns = new UnscrambledPatterns();
+  private readonly training: TrainingSchedule;
   private sb1Bits = 0;
   private rxWide = false; // decode four bits a symbol
   private circuit112At = -1; // tx symbol count when the far S1 ended (or ours did, answering): the rate clock
   private totalSymbols = 0;
   private retrainWanted = false;
-  private trainedOnS1 = false;
-  private trainAge = 0;
   private onesRun = 0;
   private sb1At = -1;
-  private usb1Heard = false;
   private readonly pending = new PendingChars(this.rx); // characters of the last frames, not yet committed to rx
   private rxSymbols = 0;
   private wideSymbols = 0; // symbols off the 1200 bit/s points since decoding four bits a symbol
@@ -95,6 +88,7 @@ export class V22bisDataPump implements DataPump {
       guardTone: caller ? 'none' : (opts.guardTone ?? 'none'),
     });
     this.demod = new V22Demodulator({ carrierHz: caller ? HIGH_CHANNEL_HZ : LOW_CHANNEL_HZ });
+    this.training = new TrainingSchedule(this.demod, this.patterns);
     this.bellPeer = opts.bell ?? false;
     this.bellOnly = opts.bellOnly ?? false;
     this.tone = new AnswerToneGenerator(this.bellPeer ? 'bell' : 'ans', { levelDbm0: level });
@@ -263,7 +257,7 @@ export class V22bisDataPump implements DataPump {
         } else {
           // V.22 peer (or V.22 mode here), §6.3.1.2: data 765 ms after the far scrambled ones were recognised
           // (answering, that moment is when this state began). The far end may start its data before that.
-          if (this.sb1At < 0 && this.sb1Bits >= SB1_DETECT_BITS && !this.s1Seen)
+          if (this.sb1At < 0 && this.sb1Bits >= SB1_DETECT_BITS && !this.patterns.s1)
             this.sb1At = this.role === 'answerer' ? this.totalSymbols - t : this.totalSymbols;
           if (this.sb1At >= 0 && this.totalSymbols - this.sb1At > V22_DATA_AFTER) this.connect(1200);
         }
@@ -277,23 +271,17 @@ export class V22bisDataPump implements DataPump {
   /** `s`: the coherent decision (dibit << 2 | Q3Q4); `dibit`: the differentially detected dibit, for the patterns. */
   private receiveSymbol(s: number, diff: number, diffMid: number): void {
     this.rxSymbols++;
-    this.usb1Run = diff === 3 || diff === 0 ? (diff === this.prevDibit || this.usb1Run === 0 ? this.usb1Run + 1 : 1) : 0;
-    this.prevDibit = diff;
     // S1 through whichever of the two half-symbol phases sees it (the timing loop may not have found it yet).
-    const a = this.s1a.step(diff);
-    const b = this.s1b.step(diffMid);
-    if (this.maxRate === 2400 && (this.s1a.run >= S1_DETECT || this.s1b.run >= S1_DETECT)) {
+    const seen = this.patterns.step(diff, diffMid, this.maxRate === 2400);
+    if (seen === 'begin' && this.state === 'connected') {
       // A retrain coming (V.22bis §6.3.1.3): what the S1 made of the data so far is not data; stop taking more.
-      if (!this.s1Seen && this.state === 'connected') {
-        // The pattern detectors see the raw samples; the data come through the equaliser, 3 symbols later.
-        this.pending.dropFrom(this.rxSymbols - Math.max(this.s1a.run, this.s1b.run) + EQUALISER_DELAY_SYMBOLS + 1);
-        this.data.stopReceiving();
-      }
-      this.s1Seen = true;
-    } else if (this.s1Seen && !a && !b) this.farS1Ended();
+      // The pattern detectors see the raw samples; the data come through the equaliser, 3 symbols later.
+      this.pending.dropFrom(this.rxSymbols - this.patterns.s1Run + EQUALISER_DELAY_SYMBOLS + 1);
+      this.data.stopReceiving();
+    } else if (seen === 'end') this.farS1Ended();
     // The far end falling back to 1200 bit/s (line-quality.ts): what its 1200 bit/s points made as 2400 bit/s data is
     // not data; follow it.
-    if (this.state === 'connected' && this.rate === 2400 && !this.s1Seen && !this.fallbackWanted && this.farFallback.step(s & 3)) {
+    if (this.state === 'connected' && this.rate === 2400 && !this.patterns.s1 && !this.fallbackWanted && this.farFallback.step(s & 3)) {
       this.pending.dropFrom(this.rxSymbols - FarFallbackDetector.window);
       this.data.stopReceiving();
       this.fallbackWanted = true;
@@ -305,34 +293,15 @@ export class V22bisDataPump implements DataPump {
       this.bit((s >> 1) & 1);
       this.bit(s & 1);
     }
-    if (this.state === 'await-usb1' && this.usb1Run >= USB1_DETECT && this.demod.carrier && this.bellTone.usb1 && !this.bellOnly) this.enter('caller-silence');
-    // Train from the first S1 (restarting whatever noise taught the equaliser before), or, calling, once our own S1
-    // is out (the answerer's S1 follows it); a V.22 answerer never sends S1, so the caller starts then in any case.
-    if (this.s1Seen && this.state !== 'connected' && !this.trainedOnS1) {
-      this.trainedOnS1 = true;
-      this.demod.restart();
-      this.demod.adapt = 'train';
-    }
-    if (this.state === 'send-sb1' && this.demod.adapt === 'hold') this.demod.adapt = 'train';
-    const answering = this.state === 'send-usb1' || this.state === 'bell-answer-tone';
-    if (answering && this.demod.adapt === 'hold' && this.demod.carrier) this.demod.adapt = 'train';
-    // Waiting for scrambled ones from a V.22 modem, the receiver may have trained on noise or on unscrambled ones
-    // first: start it again every 600 ms until the ones are recognised (convergence 150 ms + 270 ms of ones fit).
-    // The moment the far unscrambled ones stop (calling a V.22 modem, its scrambled ones begin) is a fresh start too.
-    const waitingForSb1 = answering || (this.state === 'send-sb1' && this.circuit112At < 0);
-    if (this.usb1Run >= 40) this.usb1Heard = true;
-    const usb1Ended = this.usb1Heard && this.usb1Run === 0;
-    if (usb1Ended) this.usb1Heard = false;
-    if (waitingForSb1 && this.demod.adapt === 'train' && (++this.trainAge > sym(600) || usb1Ended)) {
-      this.trainAge = 0;
-      if (this.sb1Bits < 24 && !this.s1Seen) this.demod.restart();
-    }
+    if (this.state === 'await-usb1' && this.patterns.usb1Run >= USB1_DETECT && this.demod.carrier && this.bellTone.usb1 && !this.bellOnly)
+      this.enter('caller-silence');
+    this.training.step(this.state, this.circuit112At >= 0, this.sb1Bits);
   }
 
   private bit(line: number): void {
     const b = this.data.descramble(line);
     // Scrambled ones, but not unscrambled ones seen through the descrambler (they descramble to ones as well).
-    this.sb1Bits = b && this.usb1Run < 20 ? this.sb1Bits + 1 : 0;
+    this.sb1Bits = b && this.patterns.usb1Run < 20 ? this.sb1Bits + 1 : 0;
     if ((this.state === 'send-usb1' || this.state === 'bell-answer-tone') && this.sb1Bits >= SB1_DETECT_BITS) {
       this.demod.adapt = 'train';
       this.enter('send-sb1'); // a V.22 caller: §6.3.1.2.2 b)
@@ -352,9 +321,6 @@ export class V22bisDataPump implements DataPump {
 
   /** The end of the far end's S1: circuit 112 ON (V.22bis §6.3.1.1.1 c), §6.3.1.1.2 b)). */
   private farS1Ended(): void {
-    this.s1Seen = false;
-    this.s1a.run = 0;
-    this.s1b.run = 0;
     switch (this.state) {
       case 'send-usb1':
         this.circuit112At = this.totalSymbols;
@@ -377,7 +343,7 @@ export class V22bisDataPump implements DataPump {
     this.data.dropCharacter();
     this.pending.clear(); // characters made of the S1 that called for this
     this.sb1At = -1;
-    this.trainedOnS1 = true;
+    this.training.trainedOnS1 = true;
     this.data.stopReceiving();
     this.rxWide = false;
     this.demod.restart();
@@ -397,7 +363,7 @@ export class V22bisDataPump implements DataPump {
     this.pending.clear();
     this.sb1At = -1;
     this.sb1Bits = 0;
-    this.trainedOnS1 = true;
+    this.training.trainedOnS1 = true;
     this.data.stopReceiving();
     this.rxWide = false;
     this.rate = 1200;
