@@ -44,6 +44,42 @@ export class LineQuality {
   }
 }
 
+/** What the pump must do after a frame (V22bisLineWatch.frame). */
+export type LineVerdict = 'carrier-lost' | 'retrain' | 'fallback' | null;
+
+/**
+ * Once a frame of a V.22bis call: the handshake's time limit, carrier loss while connected (S10), and at 2400 bit/s
+ * LineQuality's verdict.
+ */
+export class V22bisLineWatch {
+  private lostFrames = 0;
+  private handshakeFrom = 0; // frame the current handshake (start-up, retrain or fallback) began
+  private readonly quality = new LineQuality();
+
+  constructor(
+    private readonly timeoutFrames: number,
+    private readonly lossFrames: number,
+  ) {}
+
+  /** A retrain or fallback begins at `frame`: the handshake's time limit runs from here. */
+  handshakeBegins(frame: number): void {
+    this.handshakeFrom = frame;
+  }
+
+  /** Connected (again): the quality counts start afresh. */
+  connected(): void {
+    this.quality.restart();
+  }
+
+  /** `judging`: connected at 2400 bit/s with no retrain or fallback on its way. */
+  frame(frame: number, connected: boolean, carrier: boolean, judging: boolean, mseDb: number): LineVerdict {
+    if (!connected) return frame - this.handshakeFrom > this.timeoutFrames ? 'carrier-lost' : null;
+    this.lostFrames = carrier ? 0 : this.lostFrames + 1;
+    if (this.lostFrames >= this.lossFrames) return 'carrier-lost';
+    return judging ? this.quality.judge(frame, carrier, mseDb) : null;
+  }
+}
+
 /** Of the last WINDOW symbols, this many on the 1200 bit/s points show the far end has fallen back. */
 const WINDOW = 32;
 const FAR_FALLBACK_POINTS = 24;

@@ -6,7 +6,7 @@ import { AsyncFramer } from '../uart/async-framer.ts';
 import { ByteRing } from '../uart/byte-ring.ts';
 import { UNIT } from './equalizer.ts';
 import { SILENT, V22bisEncoder, V22_Q34 } from './v22-constellation.ts';
-import { FarFallbackDetector, LineQuality } from './line-quality.ts';
+import { FarFallbackDetector, V22bisLineWatch } from './line-quality.ts';
 import { PendingChars } from './pending-chars.ts';
 import { BellToneDetector, UnscrambledPatterns } from './v22bis-detectors.ts';
 import { V22bisDataPath, type SyncDataPort } from './v22bis-data-path.ts';
@@ -52,13 +52,9 @@ export class V22bisDataPump implements DataPump {
   private readonly encoder = new V22bisEncoder();
   private readonly data: V22bisDataPath;
   private readonly maxRate: 1200 | 2400;
-  private readonly timeoutFrames: number;
-  private readonly lossFrames: number;
   private clock = 0; // transmitted symbols since the state began
   private frames = 0;
-  private lostFrames = 0;
-  private handshakeFrom = 0; // frame the current handshake (start-up, retrain or fallback) began
-  private readonly quality = new LineQuality();
+  private readonly watch: V22bisLineWatch;
   private readonly farFallback = new FarFallbackDetector();
   private fallbackWanted = false;
   // Receive-side pattern detectors.
@@ -96,8 +92,7 @@ export class V22bisDataPump implements DataPump {
     this.tx = new AsyncFramer(undefined, 4096);
     this.data = new V22bisDataPath(this.tx, (b) => this.pending.push(b, this.frames, this.rxSymbols));
     this.answerToneFrames = Math.round((opts.answerToneMs ?? 3000) / 20);
-    this.timeoutFrames = Math.round((opts.handshakeTimeoutMs ?? 20_000) / 20);
-    this.lossFrames = Math.round((opts.carrierLossMs ?? 1400) / 20);
+    this.watch = new V22bisLineWatch(Math.round((opts.handshakeTimeoutMs ?? 20_000) / 20), Math.round((opts.carrierLossMs ?? 1400) / 20));
     this.state = caller ? 'await-usb1' : this.bellPeer ? 'bell-answer-tone' : 'answer-tone';
   }
 
@@ -378,32 +373,24 @@ export class V22bisDataPump implements DataPump {
     this.rxWide = rate === 2400;
     this.demod.sixteen = rate === 2400;
     this.demod.adapt = 'track';
-    this.quality.restart();
+    this.watch.connected();
     this.farFallback.reset();
     this.data.startReceiving();
     this.enter('connected');
   }
 
-  /** Carrier loss (S10), handshake timeout, and the receiver losing the data (retrain). */
+  /** Carrier loss (S10), handshake timeout, and the receiver losing the data (retrain, fallback). */
   private watchLine(): void {
     if (this.state === 'carrier-lost') return;
-    if (this.state !== 'connected') {
-      if (this.frames - this.handshakeFrom > this.timeoutFrames) this.enter('carrier-lost');
-      return;
-    }
-    this.lostFrames = this.demod.carrier ? 0 : this.lostFrames + 1;
-    if (this.lostFrames >= this.lossFrames) {
-      this.enter('carrier-lost');
-      return;
-    }
-    if (this.rate !== 2400 || this.retrainWanted || this.fallbackWanted) return;
-    const act = this.quality.judge(this.frames, this.demod.carrier, this.demod.mseDb);
-    if (act === 'retrain') this.retrainWanted = true;
-    else if (act === 'fallback') this.fallbackWanted = true;
+    const judging = this.rate === 2400 && !this.retrainWanted && !this.fallbackWanted;
+    const verdict = this.watch.frame(this.frames, this.state === 'connected', this.demod.carrier, judging, this.demod.mseDb);
+    if (verdict === 'carrier-lost') this.enter('carrier-lost');
+    else if (verdict === 'retrain') this.retrainWanted = true;
+    else if (verdict === 'fallback') this.fallbackWanted = true;
   }
 
   private enter(state: V22bisState): void {
-    if (this.state === 'connected' && state !== 'carrier-lost') this.handshakeFrom = this.frames;
+    if (this.state === 'connected' && state !== 'carrier-lost') this.watch.handshakeBegins(this.frames);
     this.state = state;
     this.clock = 0;
     if (state === 'send-usb1' || state === 'await-usb1' || state === 'bell-answer-tone') this.sb1Bits = 0;
