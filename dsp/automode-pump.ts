@@ -1,8 +1,9 @@
 import { DEFAULT_TIMINGS, FskDataPump } from './fsk/fsk-pump.ts';
 import { FSK_MODES } from './fsk/specs.ts';
-import type { DataPump } from './pump.ts';
+import type { DataPump, PumpLineStats } from './pump.ts';
 import { FRAME_SAMPLES, SAMPLE_RATE } from './q15.ts';
 import { V22bisDataPump } from './qam/v22bis-pump.ts';
+import type { ReceiverTap } from './tap.ts';
 import { FskCallerDetector } from './tones/fsk-caller-detector.ts';
 
 /** What an automode answerer found the caller to be. */
@@ -65,7 +66,8 @@ export class AutomodePump implements DataPump {
   readonly role = 'answerer' as const;
   /** The caller's mode once known (for a QAM caller, final at CONNECT: V.22bis at 2400, V.22 at 1200). */
   identified: AutomodeIdentity | null = null;
-  private pump: DataPump;
+  private active: DataPump;
+  private tap: ReceiverTap | null = null;
   private offer: Offer;
   private offerFrames = 0;
   private frames = 0;
@@ -88,7 +90,7 @@ export class AutomodePump implements DataPump {
     this.offer = this.standard;
     // ATB1: the Bell answer tone is the first Bell offer (a Bell 212A caller answers it, a Bell 103 caller takes it
     // for the answering carrier); ATB0: the V.25 answer tone, then the first V.22bis offer.
-    this.pump = this.qamPump(this.offer === 'bell', opts.answerToneMs ?? 3000);
+    this.active = this.qamPump(this.offer === 'bell', opts.answerToneMs ?? 3000);
     this.ahead = { v21: this.fskPump('v21'), bell103: this.fskPump('bell103') };
   }
 
@@ -124,9 +126,33 @@ export class AutomodePump implements DataPump {
     return this.pump.framingErrors;
   }
 
+  get lineStats(): PumpLineStats | undefined {
+    return this.pump.lineStats;
+  }
+
+  get retrains(): number | undefined {
+    return this.pump.retrains;
+  }
+
+  /** The tap follows the call from pump to pump. */
+  setTap(tap: ReceiverTap | null): void {
+    this.tap = tap;
+    this.pump.setTap?.(tap);
+  }
+
   /** The pump carrying the call (a V22bisDataPump or an FskDataPump once identified). */
   get current(): DataPump {
     return this.pump;
+  }
+
+  private get pump(): DataPump {
+    return this.active;
+  }
+
+  private set pump(next: DataPump) {
+    if (this.tap !== null) this.active.setTap?.(null);
+    this.active = next;
+    if (this.tap !== null) next.setTap?.(this.tap);
   }
 
   process(rxAudio: Int16Array, txAudio: Int16Array): void {

@@ -10,6 +10,7 @@ import { Nco } from '../../dsp/nco.ts';
 import { FskModulator } from '../../dsp/fsk/fsk-modulator.ts';
 import { BELL103_ORIGINATE } from '../../dsp/fsk/specs.ts';
 import { TonePresence } from '../../dsp/fsk/tone-presence.ts';
+import { ReceiverTap } from '../../dsp/tap.ts';
 import { AsyncFramer } from '../../dsp/uart/async-framer.ts';
 import { randomBytes } from '../helpers/random.ts';
 
@@ -226,3 +227,27 @@ for (const [name, makeCaller, from, b0, b1, rate] of ATB_CASES) {
     }
   });
 }
+
+test('automode answerer: retrains, line figures and a receiver tap come from the pump carrying the call', (t) => {
+  const caller = createDataPump('v22bis', 'caller', SETTINGS);
+  const answerer = new AutomodePump(SETTINGS);
+  const tap = new ReceiverTap(64);
+  answerer.setTap(tap); // attached before the caller is known: it must follow the call to its pump
+  const line = lineModel({ bandLimit: true, snrDb: 30, seed: 5 });
+  const cTx = new Int16Array(FRAME_SAMPLES);
+  const aTx = new Int16Array(FRAME_SAMPLES);
+  const cRx = new Int16Array(FRAME_SAMPLES);
+  const aRx = new Int16Array(FRAME_SAMPLES);
+  for (let f = 0; f < 20 * 50 && !(answerer.state === 'connected' && caller.state === 'connected'); f++) {
+    caller.process(cRx, cTx);
+    answerer.process(aRx, aTx);
+    aRx.set(cTx);
+    line.process(aRx, FRAME_SAMPLES);
+    cRx.set(aTx);
+  }
+  t.is(answerer.identified, 'v22bis');
+  t.is(answerer.retrains, answerer.current.retrains);
+  t.is(answerer.retrains, 0);
+  t.truthy(answerer.lineStats?.mseDb);
+  t.true(tap.drain(new Int32Array(128)) > 0, 'the constellation tap was fed');
+});
