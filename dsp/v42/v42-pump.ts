@@ -86,6 +86,11 @@ export class V42DataPump implements DataPump {
   private readonly queue = this.framer.queue;
   private readonly deframer: AsyncBitDeframer;
   private bis: V42bisLink | null = null;
+
+  /** The V.42bis of this link (both directions' encoder and decoder), once negotiated. */
+  get v42bis(): V42bisLink | null {
+    return this.bis;
+  }
   private farReady = false; // the originator has recognised ADP
   private readonly t400: number;
   private dteOut = 0;

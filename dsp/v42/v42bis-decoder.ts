@@ -3,15 +3,18 @@ import { CW_ETM, CW_FLUSH, CW_STEPUP, V42bisDictionary, V42bisMatcher } from './
 import { CMD_ECM, CMD_EID, CMD_RESET, ESC_STEP, type V42bisMode } from './v42bis-encoder.ts';
 
 /**
- * The V.42bis decoder of one direction, the mirror of V42bisEncoder: in compressed mode it reads codewords of C2
+ * The V.42bis decoder of one direction, the mirror of V42bisEncoder. In compressed mode it reads codewords of C2
  * bits, spells their strings and learns "previous string + first character of this one"; in transparent mode it
- * passes characters and runs the same string matcher as the encoder so that both dictionaries stay equal.
+ * passes characters and runs the encoder's string matcher on them, so that both dictionaries stay equal across
+ * the far end's changes of mode (ESC ECM, ETM).
  */
 export class V42bisDecoder {
   mode: V42bisMode = 'transparent';
-  /** Codewords that named no string (a corrupted stream: cannot happen under LAPM). */
+  /** Codewords or commands that made no sense (a corrupted stream: cannot happen under LAPM). */
   errors = 0;
   charsOut = 0;
+  /** The far end's changes of mode followed (ESC ECM, ETM). */
+  switches = 0;
   overruns = 0;
   private readonly dict: V42bisDictionary;
   private readonly matcher: V42bisMatcher;
@@ -22,13 +25,10 @@ export class V42bisDecoder {
   private bitCount = 0;
   private esc = 0;
   private escaped = false;
-  private learnNext = -1;
-  private prev = -1;
 
   constructor(p1: number, p2: number) {
     this.dict = new V42bisDictionary(p1, p2);
     this.matcher = new V42bisMatcher(this.dict);
-
     this.maxBits = Math.ceil(Math.log2(p1));
     this.spellBuf = new Uint8Array(p2 + 1);
   }
@@ -51,20 +51,7 @@ export class V42bisDecoder {
   private transparent(o: number, rx: ByteRing): void {
     if (this.escaped) {
       this.escaped = false;
-      if (o === CMD_ECM) {
-        this.mode = 'compressed';
-        this.prev = this.matcher.node; // the encoder's string ended at ECM, learned with the next (V42bisEncoder)
-        this.matcher.node = -1;
-        this.bits = this.bitCount = 0;
-      } else if (o === CMD_EID) {
-        this.deliver(this.esc, rx);
-        this.learn(this.esc);
-        this.esc = (this.esc + ESC_STEP) & 0xff;
-      } else if (o === CMD_RESET) {
-        this.dict.reset();
-        this.matcher.node = -1;
-        this.c2 = 9;
-      }
+      this.command(o, rx);
       return;
     }
     if (o === this.esc) {
@@ -72,16 +59,27 @@ export class V42bisDecoder {
       return;
     }
     this.deliver(o, rx);
-    this.learn(o);
+    this.matcher.feed(o);
   }
 
-  /** A character of transparent mode into the matcher, after learning the string ETM ended with it. */
-  private learn(c: number): void {
-    if (this.learnNext >= 0) {
-      this.dict.add(this.learnNext, c);
-      this.learnNext = -1;
-    }
-    this.matcher.feed(c);
+  /** The octet after the escape character (Table 2). */
+  private command(o: number, rx: ByteRing): void {
+    if (o === CMD_ECM) {
+      this.mode = 'compressed';
+      this.switches++;
+      this.matcher.end(); // the encoder's string ended here, learned with the next character
+      this.bits = this.bitCount = 0;
+    } else if (o === CMD_EID) {
+      const c = this.esc;
+      this.esc = (this.esc + ESC_STEP) & 0xff;
+      this.deliver(c, rx);
+      this.matcher.feed(c);
+    } else if (o === CMD_RESET) {
+      this.dict.reset();
+      this.matcher.reset();
+      this.c2 = 9;
+      this.esc = 0;
+    } else this.errors++;
   }
 
   private compressed(o: number, rx: ByteRing): void {
@@ -97,30 +95,36 @@ export class V42bisDecoder {
 
   private codeword(cw: number, rx: ByteRing): void {
     switch (cw) {
-      case CW_ETM: {
-        const last = this.prev;
+      case CW_ETM:
         this.align();
         this.mode = 'transparent';
+        this.switches++;
         this.matcher.node = -1;
-        this.learnNext = last; // as the encoder: the last string is learned with the next character
+        this.matcher.lastAdded = -1; // as the encoder; the last string is learned with the next character
         return;
-      }
       case CW_FLUSH:
-        this.align();
-        this.prev = -1;
+        this.align(); // the last string is still learned with the next codeword's first character
         return;
       case CW_STEPUP:
         if (this.c2 < this.maxBits) this.c2++;
+        else this.errors++;
         return;
     }
-    if (!this.dict.valid(cw)) {
+    const d = this.dict;
+    if (!d.valid(cw)) {
       this.errors++;
       return;
     }
-    const n = this.dict.spell(cw, this.spellBuf, 0);
-    for (let k = 0; k < n; k++) this.deliver(this.spellBuf[k], rx);
-    if (this.prev >= 0) this.dict.add(this.prev, this.spellBuf[0]);
-    this.prev = cw;
+    const n = d.spell(cw, this.spellBuf, 0);
+    const m = this.matcher;
+    if (m.updateAt >= 0) m.learn(m.updateAt, this.spellBuf[0]);
+    if (cw === d.c1) this.errors++; // it was the leaf recycled by that learning: the encoder cannot have sent it
+    m.updateAt = d.depth[cw] < d.maxString ? cw : -1;
+    for (let k = 0; k < n; k++) {
+      const c = this.spellBuf[k];
+      if (c === this.esc) this.esc = (this.esc + ESC_STEP) & 0xff;
+      this.deliver(c, rx);
+    }
   }
 
   /** Drop the bits left in the octet being read (after ETM and FLUSH the encoder padded to an octet boundary). */
@@ -128,6 +132,5 @@ export class V42bisDecoder {
     const extra = this.bitCount % 8;
     this.bits >>>= extra;
     this.bitCount -= extra;
-    this.prev = -1;
   }
 }

@@ -1,27 +1,36 @@
 import { ByteRing } from '../uart/byte-ring.ts';
 import { CW_ETM, CW_FLUSH, CW_STEPUP, V42bisDictionary, V42bisMatcher } from './v42bis-dictionary.ts';
 
-/** Transparent-mode command codes, sent after the escape character (V.42bis §5.?, Table 2). */
+/** Transparent-mode command codes, sent after the escape character (V.42bis Table 2). */
 export const CMD_ECM = 0;
 export const CMD_EID = 1;
 export const CMD_RESET = 2;
-/** The escape character moves on by this much each time it occurs in the data (§7.?, "escape character cycling"). */
+/**
+ * The escape character starts at 0 and moves on by 51 (mod 256) each time it occurs in the DTE's data, in either
+ * mode, so that both ends agree on it whenever transparent mode is entered.
+ */
 export const ESC_STEP = 51;
-/** Characters between two looks at whether the other mode would do better (the compressibility test). */
+/** Characters between two looks at whether the other mode would do better (the compressibility test, §7.8). */
 const TEST_WINDOW = 256;
 
 export type V42bisMode = 'transparent' | 'compressed';
 
+/** Bits needed to write `cw`. */
+function bitLength(cw: number): number {
+  return 32 - Math.clz32(cw);
+}
+
 /**
- * The V.42bis encoder of one direction: string matching over the dictionary in both modes; in compressed mode the
- * codewords go out packed least significant bit first with STEPUP when they outgrow the codeword size (C2); in
- * transparent mode the characters go out as they are, the escape character doubled as ESC EID. Every 256 characters
- * it compares the bits each mode would have used and switches (ESC ECM, or ETM) when the other is clearly better.
+ * The V.42bis encoder of one direction. String matching and dictionary updating run on every character in both
+ * modes (V42bisMatcher). In compressed mode the codewords go out packed least significant bit first, with STEPUP
+ * before a codeword that does not fit C2 bits; in transparent mode the characters go out as they are, the escape
+ * character followed by EID. Every 256 characters it compares the bits each mode would have used and switches
+ * (ESC ECM, or ETM) when the other is clearly better.
  */
 export class V42bisEncoder {
   mode: V42bisMode = 'transparent';
   readonly out = new ByteRing(8192);
-  /** Characters taken from the DTE, codewords/octets out (for the compression ratio). */
+  /** Characters taken from the DTE (for the compression ratio) and mode changes made. */
   charsIn = 0;
   switches = 0;
   private readonly dict: V42bisDictionary;
@@ -31,7 +40,6 @@ export class V42bisEncoder {
   private bits = 0;
   private bitCount = 0;
   private esc = 0;
-  private learnNext = -1; // the string ended by ECM, to be learned with the next character
   private windowChars = 0;
   private compressedCost = 0;
   private transparentCost = 0;
@@ -50,26 +58,24 @@ export class V42bisEncoder {
   /** Encode one character from the DTE. */
   put(c: number): void {
     this.charsIn++;
-    if (this.learnNext >= 0) {
-      this.dict.add(this.learnNext, c);
-      this.learnNext = -1;
-    }
     const cw = this.matcher.feed(c);
-    this.transparentCost += c === this.esc ? 16 : 8;
-    if (cw >= 0) this.compressedCost += this.c2;
+    const escaped = c === this.esc;
+    if (escaped) this.esc = (this.esc + ESC_STEP) & 0xff;
+    this.transparentCost += escaped ? 16 : 8;
+    if (cw >= 0) this.compressedCost += Math.max(this.c2, bitLength(cw));
     if (this.mode === 'compressed') {
       if (cw >= 0) this.emit(cw);
     } else {
       this.out.push(c);
-      if (c === this.esc) {
-        this.out.push(CMD_EID);
-        this.esc = (this.esc + ESC_STEP) & 0xff;
-      }
+      if (escaped) this.out.push(CMD_EID);
     }
     if (++this.windowChars >= TEST_WINDOW) this.test();
   }
 
-  /** Nothing more to send for now: end the string and pad to an octet boundary (FLUSH), so the far end has it all. */
+  /**
+   * Nothing more to send for now: the string so far goes out, then FLUSH pads to an octet boundary, so the far end
+   * has it all. The string is still learned with the next character, as the decoder learns it.
+   */
   flush(): void {
     if (this.mode !== 'compressed') return;
     const cw = this.matcher.end();
@@ -93,28 +99,27 @@ export class V42bisEncoder {
     else if (this.mode === 'compressed' && c > t) this.enterTransparent();
   }
 
+  /** §7.8.1: the string being matched went out as characters; it is learned with the next character. */
   private enterCompressed(): void {
-    // The string being matched was sent as characters already: it ends here, and is learned with the next character
-    // (the decoder does so with the first codeword after ECM), which starts the first string of compressed mode.
-    this.learnNext = this.matcher.end();
+    this.matcher.end();
     this.out.push(this.esc);
     this.out.push(CMD_ECM);
     this.mode = 'compressed';
     this.switches++;
   }
 
+  /** §7.8.2: the string so far goes out as its codeword, then ETM and padding to an octet boundary. */
   private enterTransparent(): void {
-    // The string so far goes out as its codeword; like ECM, it is learned with the next character.
     const cw = this.matcher.end();
     if (cw >= 0) this.emit(cw);
-    this.learnNext = cw;
+    this.matcher.lastAdded = -1;
     this.emit(CW_ETM);
     this.align();
     this.mode = 'transparent';
     this.switches++;
   }
 
-  /** Send a codeword, stepping the codeword size up first while it does not fit (§7.?, STEPUP). */
+  /** Send a codeword, stepping the codeword size up first while it does not fit (STEPUP). */
   private emit(cw: number): void {
     while (cw >= 1 << this.c2 && this.c2 < this.maxBits) {
       this.putBits(CW_STEPUP, this.c2);

@@ -37,9 +37,11 @@
 
 #include <spandsp.h>
 
+#include "lockstep.h"
+
 #define SAMPLE_RATE 8000
-#define FRAME 160                 /* 20 ms */
-#define FRAMES_PER_SECOND 50
+#define FRAME LOCKSTEP_FRAME      /* 20 ms */
+#define FRAMES_PER_SECOND LOCKSTEP_FPS
 #define TX_LEVEL_DBM0 (-14.0)     /* spandsp preset default */
 #define DETECT_LEVEL_DBM0 (-43.0) /* ITU-T V.21 clause 7 / V.23 clause 8: carrier "on" threshold */
 
@@ -98,42 +100,6 @@ static int find_channel(const char *name)
         if (strcmp(c->name, name) == 0)
             return c->preset;
     return -1;
-}
-
-/* ------------------------------------------------------------------------------------------------ */
-/* Frame I/O                                                                                        */
-
-/* Reads exactly n bytes unless EOF comes first; returns the count read. */
-static size_t read_full(int fd, void *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, (char *) buf + got, n - got);
-        if (r == 0)
-            break;
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        got += (size_t) r;
-    }
-    return got;
-}
-
-static int write_full(int fd, const void *buf, size_t n)
-{
-    size_t put = 0;
-    while (put < n) {
-        ssize_t w = write(fd, (const char *) buf + put, n - put);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        put += (size_t) w;
-    }
-    return 0;
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -649,49 +615,28 @@ static void peer_transmit(peer_t *p, int16_t *out)
         memset(out, 0, FRAME * sizeof(out[0]));
 }
 
-static int run_peer(peer_t *p)
+static int peer_frame(void *user, const int16_t *rx, int16_t *tx)
 {
-    int16_t rx[FRAME], tx[FRAME];
-    signal(SIGPIPE, SIG_IGN);
-    for (;;) {
-        if (p->max_seconds > 0 && p->frame >= (long) (p->max_seconds * FRAMES_PER_SECOND)) {
-            LOG("%8.2f s  line time limit reached\n", p->frame / (double) FRAMES_PER_SECOND);
-            return 2;
-        }
-        if (read_full(0, rx, sizeof(rx)) < sizeof(rx)) {
-            LOG("%8.2f s  end of input: the line is closed\n", p->frame / (double) FRAMES_PER_SECOND);
-            return 0;
-        }
-        peer_listen(p, rx);
-        int status = peer_step(p);
-        if (status >= 0)
-            return status;
-        peer_transmit(p, tx);
-        if (write_full(1, tx, sizeof(tx)) < 0)
-            return 0; /* the other end has gone */
-        p->state_frames++;
-        p->frame++;
-    }
+    peer_t *p = user;
+    peer_listen(p, rx);
+    int status = peer_step(p);
+    if (status >= 0)
+        return status;
+    peer_transmit(p, tx);
+    p->state_frames++;
+    return LOCKSTEP_CONTINUE;
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
+static int run_peer(peer_t *p)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "spandsp-modem: cannot open %s: %s\n", path, strerror(errno));
-        exit(1);
+    int status = lockstep_run(peer_frame, p, &p->frame, p->max_seconds);
+    if (status == LOCKSTEP_TIME_LIMIT) {
+        LOG("%8.2f s  line time limit reached\n", p->frame / (double) FRAMES_PER_SECOND);
+        return 2;
     }
-    size_t cap = 4096, n = 0;
-    uint8_t *buf = malloc(cap);
-    size_t r;
-    while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    fclose(f);
-    *len = n;
-    return buf;
+    if (status == LOCKSTEP_END_OF_INPUT)
+        LOG("%8.2f s  end of input: the line is closed\n", p->frame / (double) FRAMES_PER_SECOND);
+    return status < 0 ? 0 : status;
 }
 
 static void peer_init(peer_t *p, const family_t *fam, int caller)
@@ -773,7 +718,7 @@ static int run_ber_tx(int preset, long bits)
     for (long done = 0; done < total_samples; done += FRAME) {
         int n = total_samples - done < FRAME ? (int) (total_samples - done) : FRAME;
         fsk_tx(tx, buf, n);
-        if (write_full(1, buf, n * sizeof(buf[0])) < 0)
+        if (lockstep_write_full(1, buf, n * sizeof(buf[0])) < 0)
             return 1;
     }
     return 0;
@@ -857,7 +802,7 @@ static int run_ber_rx(int preset, long bits)
     fsk_rx_set_thresholds(rx, &preset_fsk_specs[preset]);
     int16_t buf[FRAME];
     size_t got;
-    while ((got = read_full(0, buf, sizeof(buf))) >= sizeof(buf[0]))
+    while ((got = lockstep_read_full(0, buf, sizeof(buf))) >= sizeof(buf[0]))
         fsk_rx(rx, buf, (int) (got / sizeof(buf[0])));
     long expected = c.ever_locked ? bits - c.first_position : bits;
     printf("{\"bits\":%ld,\"errors\":%ld,\"missing\":%ld,\"resyncs\":%ld}\n", c.bits, c.errors,
@@ -1102,22 +1047,18 @@ static int qam_step(qam_peer_t *p, const int16_t *rx, int16_t *tx)
     return -1;
 }
 
+static int qam_frame(void *user, const int16_t *rx, int16_t *tx)
+{
+    int status = qam_step(user, rx, tx);
+    return status >= 0 ? status : LOCKSTEP_CONTINUE;
+}
+
 static int run_qam_peer(qam_peer_t *p)
 {
-    int16_t rx[FRAME], tx[FRAME];
-    signal(SIGPIPE, SIG_IGN);
-    for (;;) {
-        if (p->max_seconds > 0 && p->frame >= (long) (p->max_seconds * FRAMES_PER_SECOND))
-            return 2;
-        if (read_full(0, rx, sizeof(rx)) < sizeof(rx))
-            return 0;
-        int status = qam_step(p, rx, tx);
-        if (status >= 0)
-            return status;
-        if (write_full(1, tx, sizeof(tx)) < 0)
-            return 0;
-        p->frame++;
-    }
+    int status = lockstep_run(qam_frame, p, &p->frame, p->max_seconds);
+    if (status == LOCKSTEP_TIME_LIMIT)
+        return 2;
+    return status < 0 ? 0 : status;
 }
 
 static void qam_report(const qam_peer_t *p)
@@ -1256,7 +1197,7 @@ static int run_qam(const options_t *o, int bit_rate)
     static qam_peer_t peer;
     qam_peer_init(&peer, bit_rate, strcmp(o->role, "caller") == 0);
     static uint8_t empty = 0;
-    peer.framer.data = o->send ? read_file(o->send, &peer.framer.len) : &empty;
+    peer.framer.data = o->send ? lockstep_read_file(o->send, &peer.framer.len) : &empty;
     peer.expect = o->expect;
     peer.hangup_after_send = o->hangup_after_send;
     peer.max_seconds = o->max_seconds;
@@ -1306,7 +1247,7 @@ int main(int argc, char **argv)
     static peer_t peer;
     peer_init(&peer, fam, strcmp(o.role, "caller") == 0);
     uint8_t empty = 0;
-    peer.framer.data = o.send ? read_file(o.send, &peer.framer.len) : &empty;
+    peer.framer.data = o.send ? lockstep_read_file(o.send, &peer.framer.len) : &empty;
     peer.expect = o.expect;
     peer.hangup_after_send = o.hangup_after_send;
     peer.max_seconds = o.max_seconds;

@@ -25,9 +25,10 @@
 #include <spandsp.h>
 #include <spandsp/expose.h> /* the V.42 context's logging state, for --debug */
 
-#define SAMPLE_RATE 8000
-#define FRAME 160
-#define FPS 50
+#include "lockstep.h"
+
+#define FRAME LOCKSTEP_FRAME
+#define FPS LOCKSTEP_FPS
 #define ANSWER_TONE_FRAMES 150
 
 static int verbose;
@@ -48,7 +49,8 @@ typedef struct {
     long clen, cpos, ccap;
     FILE *recv_file;
     long received, expect;
-    double tone_phase;
+    double tone_phase, tone_amp;
+    int finish; /* frames left before hanging up once all is done; -1 before */
 } peer_t;
 
 static double now(const peer_t *p) { return p->frame / (double) FPS; }
@@ -157,53 +159,34 @@ static void iframe_put(void *user_data, const uint8_t *msg, int len)
         deliver(p, msg, len);
 }
 
-static size_t read_full(int fd, void *buf, size_t n)
+/* One 20 ms frame of the call: spandsp's modem (or the answer tone before it) on what arrived. */
+static int peer_frame(void *user, const int16_t *rx, int16_t *tx)
 {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, (char *) buf + got, n - got);
-        if (r == 0)
-            break;
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
+    peer_t *p = user;
+    if (p->finish == 0) {
+        LOG("%8.2f s  done: sent %ld, received %ld\n", now(p), p->send_pos, p->received);
+        return 0;
+    }
+    if (p->running) {
+        v22bis_rx(p->modem, rx, FRAME);
+        int n = v22bis_tx(p->modem, tx, FRAME);
+        if (n < FRAME)
+            memset(tx + n, 0, (FRAME - n) * sizeof(tx[0]));
+    } else {
+        double step = 2.0 * M_PI * 2100.0 / LOCKSTEP_SAMPLE_RATE;
+        for (int i = 0; i < FRAME; i++) {
+            tx[i] = (int16_t) lrint(p->tone_amp * sin(p->tone_phase));
+            p->tone_phase = fmod(p->tone_phase + step, 2.0 * M_PI);
         }
-        got += (size_t) r;
+        if (p->frame + 1 >= ANSWER_TONE_FRAMES)
+            p->running = 1;
     }
-    return got;
-}
-
-static int write_full(int fd, const void *buf, size_t n)
-{
-    size_t put = 0;
-    while (put < n) {
-        ssize_t w = write(fd, (const char *) buf + put, n - put);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        put += (size_t) w;
-    }
-    return 0;
-}
-
-static uint8_t *slurp(const char *path, long *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        exit(2);
-    }
-    fseek(f, 0, SEEK_END);
-    *len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(*len + 1);
-    if (fread(b, 1, *len, f) != (size_t) *len)
-        exit(2);
-    fclose(f);
-    return b;
+    int sent_all = p->send_pos >= p->send_len && (!p->bis || p->cpos >= p->clen);
+    if (p->finish < 0 && p->v42_up && sent_all && p->expect >= 0 && p->received >= p->expect)
+        p->finish = 100; /* 2 s more for the last acknowledgements */
+    else if (p->finish > 0)
+        p->finish--;
+    return LOCKSTEP_CONTINUE;
 }
 
 int main(int argc, char **argv)
@@ -239,8 +222,11 @@ int main(int argc, char **argv)
         return 2;
     }
     p.caller = !strcmp(role, "caller");
-    if (send)
-        p.send = slurp(send, &p.send_len);
+    if (send) {
+        size_t n;
+        p.send = lockstep_read_file(send, &n);
+        p.send_len = (long) n;
+    }
     if (recv) {
         p.recv_file = fopen(recv, "wb");
         if (!p.recv_file) {
@@ -264,45 +250,13 @@ int main(int argc, char **argv)
         v42bis_compression_control(p.bis, bis_mode);
     }
     p.running = p.caller;
-    int16_t rx[FRAME], tx[FRAME];
-    const double amp = 32767.0 * pow(10.0, (-14.0 - 3.14) / 20.0);
-    int finish = -1;
-    for (;;) {
-        if (max_seconds > 0 && p.frame >= (long) (max_seconds * FPS)) {
-            LOG("%8.2f s  time limit\n", now(&p));
-            break;
-        }
-        if (read_full(0, rx, sizeof(rx)) < sizeof(rx))
-            break;
-        if (p.running) {
-            v22bis_rx(p.modem, rx, FRAME);
-            int n = v22bis_tx(p.modem, tx, FRAME);
-            if (n < FRAME)
-                memset(tx + n, 0, (FRAME - n) * sizeof(tx[0]));
-        } else {
-            double step = 2.0 * M_PI * 2100.0 / SAMPLE_RATE;
-            for (int i = 0; i < FRAME; i++) {
-                tx[i] = (int16_t) lrint(amp * sin(p.tone_phase));
-                p.tone_phase = fmod(p.tone_phase + step, 2.0 * M_PI);
-            }
-            if (p.frame + 1 >= ANSWER_TONE_FRAMES)
-                p.running = 1;
-        }
-        if (p.connected && p.frame % 10 == 0 && !p.v42_up)
-            ; /* detection and establishment run inside v42_tx_bit/v42_rx_bit */
-        int sent_all = p.send_pos >= p.send_len && (!p.bis || p.cpos >= p.clen);
-        if (finish < 0 && p.v42_up && sent_all && p.expect >= 0 && p.received >= p.expect)
-            finish = 100; /* 2 s more for the last acknowledgements */
-        if (write_full(1, tx, sizeof(tx)) < 0)
-            break;
-        p.frame++;
-        if (finish > 0 && --finish == 0) {
-            LOG("%8.2f s  done: sent %ld, received %ld\n", now(&p), p.send_pos, p.received);
-            break;
-        }
-    }
+    p.finish = -1;
+    p.tone_amp = 32767.0 * pow(10.0, (-14.0 - 3.14) / 20.0);
+    int status = lockstep_run(peer_frame, &p, &p.frame, max_seconds);
+    if (status == LOCKSTEP_TIME_LIMIT)
+        LOG("%8.2f s  time limit\n", now(&p));
     fprintf(stderr, "spandsp-v42: %s sent %ld of %ld, received %ld, v42 %s\n", role, p.send_pos, p.send_len, p.received, p.v42_up ? "up" : "down");
     if (p.recv_file)
         fclose(p.recv_file);
-    return finish == 0 ? 0 : 1;
+    return status == 0 ? 0 : 1;
 }

@@ -29,7 +29,10 @@ export const SPANDSP_FAMILIES: readonly SpandspFamily[] = ['v21', 'bell103', 'v2
 export type SpandspQamModem = 'v22' | 'v22bis';
 
 function isBuilt(): boolean {
-  return existsSync(SPANDSP_MODEM_BINARY) && statSync(SPANDSP_MODEM_BINARY).mtimeMs >= statSync(SPANDSP_MODEM_SOURCE).mtimeMs;
+  if (!existsSync(SPANDSP_MODEM_BINARY)) return false;
+  const built = statSync(SPANDSP_MODEM_BINARY).mtimeMs;
+  // lockstep.h: the frame loop and I/O shared with the V.42 peers
+  return built >= statSync(SPANDSP_MODEM_SOURCE).mtimeMs && built >= statSync(join(here, 'lockstep.h')).mtimeMs;
 }
 
 function pkgConfigFlags(): string[] {

@@ -14,23 +14,33 @@ import { V22bisDataPump } from '../../dsp/qam/v22bis-pump.ts';
 import { V42DataPump, type V42Options } from '../../dsp/v42/v42-pump.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const SOURCE = join(here, 'spandsp-v42.c');
-const BINARY = join(here, 'bin', 'spandsp-v42');
+const LOCKSTEP_HEADER = join(here, 'lockstep.h');
 
-export function buildSpandspV42(): string {
+/**
+ * Compiles one of the C peers in this directory (against libspandsp-dev) into bin/ when the binary is missing or
+ * older than its source or lockstep.h, and returns the binary's path. Safe when test workers build at once.
+ */
+export function buildSpandspProgram(name: string): string {
+  const source = join(here, `${name}.c`);
+  const binary = join(here, 'bin', name);
   let fresh = false;
   try {
-    fresh = statSync(BINARY).mtimeMs >= statSync(SOURCE).mtimeMs;
+    const built = statSync(binary).mtimeMs;
+    fresh = built >= statSync(source).mtimeMs && built >= statSync(LOCKSTEP_HEADER).mtimeMs;
   } catch {
     fresh = false;
   }
-  if (fresh) return BINARY;
+  if (fresh) return binary;
   const flags = execFileSync('pkg-config', ['--cflags', '--libs', 'spandsp'], { encoding: 'utf8' }).trim().split(/\s+/);
-  mkdirSync(dirname(BINARY), { recursive: true });
-  const tmp = `${BINARY}.tmp-${process.pid}`;
-  execFileSync('cc', ['-O2', '-o', tmp, SOURCE, ...flags, '-lm']);
-  renameSync(tmp, BINARY);
-  return BINARY;
+  mkdirSync(dirname(binary), { recursive: true });
+  const tmp = `${binary}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  execFileSync('cc', ['-O2', '-Wall', '-o', tmp, source, ...flags, '-lm']);
+  renameSync(tmp, binary);
+  return binary;
+}
+
+export function buildSpandspV42(): string {
+  return buildSpandspProgram('spandsp-v42');
 }
 
 export interface V42InteropOptions {

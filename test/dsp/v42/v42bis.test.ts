@@ -89,3 +89,69 @@ test('mixed text and random with mode switches, escapes, flushes and STEPUP roun
   }
   for (const policy of ['always', 'never'] as const) t.deepEqual(Buffer.from(roundTrip(data, 1024, 16, 300, policy).out), data);
 });
+
+test('§6.5: C1 is always an empty entry; when full, the next leaf after it (cycling from N5) is deleted at once', (t) => {
+  const d = new V42bisDictionary(512, 6);
+  const m = new V42bisMatcher(d);
+  const text = Buffer.concat([ENGLISH.subarray(0, 6000), randomBytes(3000, 7)]);
+  let previous = d.c1;
+  let recycled = 0;
+  for (const c of text) {
+    const parents = d.parent.slice();
+    m.feed(c);
+    if (d.c1 === previous) continue;
+    t.false(d.valid(d.c1), 'C1 names no string');
+    t.is(d.firstChild[d.c1], -1);
+    // every entry strictly between the previous C1 and the new one (cyclically) was a prefix of another string
+    // (the deleted leaf's parent may be a leaf now)
+    for (let k = previous + 1 === 512 ? 259 : previous + 1; k !== d.c1; k = k + 1 === 512 ? 259 : k + 1)
+      t.true(d.firstChild[k] >= 0 || k === parents[d.c1], `entry ${k}`);
+    if (d.c1 < previous) recycled++;
+    previous = d.c1;
+  }
+  t.true(recycled > 3, `${recycled} passes over the dictionary`);
+});
+
+test('§6.3 b: the entry created last is not used by the next string (KwKwK), then it is', (t) => {
+  const d = new V42bisDictionary(512, 32);
+  const m = new V42bisMatcher(d);
+  const a = 0x61 + 3;
+  const out = [...'aaaaaaa'].map((c) => m.feed(c.charCodeAt(0))).filter((cw) => cw >= 0);
+  // a | a ("aa" just made) | aa ("aaa" made) | aa ("aaa" just made) ...
+  t.deepEqual(out, [a, a, N5, N5]);
+  t.is(d.child(N5, 0x61), N5 + 1);
+});
+
+test('§6.4: a string of N7 characters is sent as soon as it is complete and nothing longer is learned', (t) => {
+  const d = new V42bisDictionary(512, 6);
+  const m = new V42bisMatcher(d);
+  const out: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const cw = m.feed(0x20);
+    if (cw >= 0) out.push(d.depth[cw]);
+  }
+  t.is(Math.max(...out), 6);
+  for (let k = N5; k < 512; k++) t.true(d.depth[k] <= 6);
+  t.true(out.slice(-5).every((n) => n === 6));
+});
+
+test('FLUSH ends the string but not the learning: it is extended by the next character, as the decoder does', (t) => {
+  const d = new V42bisDictionary(512, 6);
+  const m = new V42bisMatcher(d);
+  m.feed(0x41);
+  m.feed(0x42);
+  t.is(m.end(), 0x42 + 3);
+  m.feed(0x43);
+  t.true(d.child(0x42 + 3, 0x43) >= N5, '"BC" learned across the flush');
+});
+
+test('the escape character also moves on when it occurs in compressed mode (decoder follows ETM)', (t) => {
+  // ESC ECM; codeword 3 (the character 0x00, the escape character: now 51); ETM; pad; then 0x00 in transparent mode,
+  // which is data because the escape character has moved on.
+  const dec = new V42bisDecoder(512, 6);
+  const rx = new ByteRing(16);
+  dec.decode(Uint8Array.from([0x00, 0x00, 0x03, 0x00, 0x00, 0x00]), rx);
+  t.deepEqual([...rx.take()], [0, 0]);
+  t.is(dec.errors, 0);
+  t.is(dec.switches, 2);
+});
