@@ -59,7 +59,7 @@ export function linkPage(pump: V42DataPump | null): string[] {
     `Error control: V.42 LAPM, k=${p.kTx}, N401=${p.n401Tx}; compression: ${pump.compressing ? `V.42bis P0=${p.p0} P1=${p.p1} P2=${p.p2}` : 'none'}`,
     row('Frames sent', s.iFramesSent, 'Frames received', s.iFramesReceived),
     row('Retransmitted', s.retransmissions, 'Bad FCS', s.badFcs),
-    row('REJ sent', s.rejSent, 'T401 timeouts', s.timeouts),
+    row('REJ / SREJ sent', `${s.rejSent} / ${s.srejSent}`, 'T401 timeouts', s.timeouts),
     row('Chars from DTE', s.dteBytesOut, 'Octets sent', s.lineBytesOut),
     row('Chars to DTE', s.dteBytesIn, 'Octets received', s.lineBytesIn),
     row('Compression (tx)', ratio(s.dteBytesOut, s.lineBytesOut), 'Compression (rx)', ratio(s.dteBytesIn, s.lineBytesIn)),

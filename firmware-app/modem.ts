@@ -86,6 +86,8 @@ export class Modem implements AtHost {
   private readonly policy: ControlPolicy;
   private readonly escape: GuardTimeEscape;
   private leg: CallLeg | null = null;
+  /** What ends the call once the V.42 link's DISC is answered (releaseV42). */
+  private release: (() => void) | null = null;
   private pump: DataPump | null = null;
   private incoming: IncomingCall | null = null;
   private dialToken: object | null = null; // the call being placed (pauses before the line is seized)
@@ -196,7 +198,9 @@ export class Modem implements AtHost {
       }
       return;
     }
-    if (this.state !== 'command' || this.leg || this.heldDigits) this.endCall('NO CARRIER', 'DTR');
+    if (this.state !== 'command' || this.leg || this.heldDigits) {
+      if (!this.releaseV42(() => this.endCall('NO CARRIER', 'DTR'))) this.endCall('NO CARRIER', 'DTR');
+    }
     if (action === 3) {
       this.at.loadProfile(this.at.store.state.powerUp);
       this.changed();
@@ -254,6 +258,24 @@ export class Modem implements AtHost {
   }
 
   hangup(): void {
+    if (this.releaseV42(() => this.hangupNow())) return;
+    this.hangupNow();
+  }
+
+  /**
+   * V.42 §8.5.4: with an error-corrected link up, hanging up (ATH, DTR) first sends DISC and keeps the carrier until
+   * the far end answers (UA or DM) or T401 passes; then `then` ends the call. False when there is no such link.
+   */
+  private releaseV42(then: () => void): boolean {
+    if (this.release) return true; // already releasing: the call ends as soon as that is done
+    const pump = this.pump;
+    if (!(pump instanceof V42DataPump) || !pump.carryingData) return false;
+    pump.disconnect();
+    this.release = then;
+    return true;
+  }
+
+  private hangupNow(): void {
     if (this.leg || this.dialToken) this.finishRecord('hangup');
     this.leg?.hangup();
     this.clearCall();
@@ -416,6 +438,11 @@ export class Modem implements AtHost {
       }
       const pump = this.pump!;
       pump.process(this.rx, this.tx);
+      if (this.release && pump instanceof V42DataPump) {
+        if (!pump.released) continue;
+        this.o.log(`v42: link released (${pump.reason || 'no answer to DISC within T401'})`);
+        return this.finishRelease();
+      }
       if (this.state === 'handshake') {
         if (pump.state === 'connected') this.connected(pump);
         else if (ms >= this.at.s.get(7) * 1000) return this.endCall('NO CARRIER');
@@ -484,7 +511,14 @@ export class Modem implements AtHost {
     if (reason !== 'DTR') this.at.result(code);
   }
 
+  private finishRelease(): void {
+    const then = this.release;
+    this.release = null;
+    then?.();
+  }
+
   private clearCall(): void {
+    this.release = null;
     this.leg = null;
     this.pump = null;
     this.dialToken = null;
@@ -594,7 +628,7 @@ export class Modem implements AtHost {
   }
 
   close(): void {
-    this.hangup();
+    this.hangupNow();
     this.policy.close();
     this.o.leds?.close();
   }

@@ -8,7 +8,7 @@ const LOST_FRAMES = 50;
  * (11 dB SNR) loses about one character in 1000 to framing errors, −16.8 dB (9 dB SNR) one in 70; the four
  * 1200 bit/s points, √5 apart where the sixteen are 1 (half spacing), are still error-free at both.
  */
-const POOR_MSE_DB = -17.5;
+export const POOR_MSE_DB = -17.5;
 /** A leaky count of poor frames (up when poor, down when not) reaching this (2 s net) is a poor line, not a burst. */
 const POOR_FRAMES = 100;
 /** Poor again within this long (frames, 10 s) of a retrain: the retrain did not help, fall back to 1200 bit/s. */

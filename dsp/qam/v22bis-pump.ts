@@ -6,7 +6,7 @@ import { AsyncFramer } from '../uart/async-framer.ts';
 import { ByteRing } from '../uart/byte-ring.ts';
 import { UNIT } from './equalizer.ts';
 import { SILENT, V22bisEncoder, V22_Q34 } from './v22-constellation.ts';
-import { FarFallbackDetector, V22bisLineWatch } from './line-quality.ts';
+import { FarFallbackDetector, POOR_MSE_DB, V22bisLineWatch } from './line-quality.ts';
 import { PendingChars } from './pending-chars.ts';
 import { BellToneDetector, UnscrambledPatterns } from './v22bis-detectors.ts';
 import { V22bisDataPath, type SyncDataPort } from './v22bis-data-path.ts';
@@ -56,6 +56,7 @@ export class V22bisDataPump implements DataPump {
   private frames = 0;
   private readonly watch: V22bisLineWatch;
   private readonly farFallback = new FarFallbackDetector();
+  private farFallbackTrusted = false;
   private fallbackWanted = false;
   // Receive-side pattern detectors.
   private readonly patterns = new UnscrambledPatterns();
@@ -165,6 +166,9 @@ export class V22bisDataPump implements DataPump {
       if (!this.demod.carrier) this.data.resetDeframer(); // a character cut by the loss is not finished by what follows
     }
     this.pending.commit(this.frames - 3);
+    // The far end's fallback shows as clean 1200 bit/s points; a burst of noise (equaliser MSE at the retrain level)
+    // can scatter the decisions onto them just as well: the pattern is trusted only on a clean line.
+    this.farFallbackTrusted = this.demod.mseDb <= POOR_MSE_DB;
     for (let k = 0; k < this.demod.symbolCount; k++) this.receiveSymbol(this.demod.symbols[k], this.demod.diffDibits[k], this.demod.diffDibitsMid[k]);
     this.watchLine();
     if (this.state === 'await-usb1' && this.bellTone.process(rxAudio) && this.demod.carrier) {
@@ -276,7 +280,8 @@ export class V22bisDataPump implements DataPump {
     } else if (seen === 'end') this.farS1Ended();
     // The far end falling back to 1200 bit/s (line-quality.ts): what its 1200 bit/s points made as 2400 bit/s data is
     // not data; follow it.
-    if (this.state === 'connected' && this.rate === 2400 && !this.patterns.s1 && !this.fallbackWanted && this.farFallback.step(s & 3)) {
+    if (!this.farFallbackTrusted) this.farFallback.reset();
+    else if (this.state === 'connected' && this.rate === 2400 && !this.patterns.s1 && !this.fallbackWanted && this.farFallback.step(s & 3)) {
       this.pending.dropFrom(this.rxSymbols - FarFallbackDetector.window);
       this.data.stopReceiving();
       this.fallbackWanted = true;

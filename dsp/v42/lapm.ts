@@ -27,6 +27,7 @@ export interface LapmStats {
   retransmissions: number;
   iFramesReceived: number;
   rejSent: number;
+  srejSent: number;
   timeouts: number;
   linkResets: number;
 }
@@ -36,13 +37,13 @@ const seqDiff = (a: number, b: number): number => (a - b + MOD) % MOD;
 
 /**
  * The LAPM data link: establishment with XID negotiation, numbered I frames in a window of k, acknowledgement by
- * N(R) in I and S frames, go-back-N recovery by REJ and by T401 polling (RR with P = 1), single-frame recovery
- * answered for SREJ, flow control by RNR, link reset and disconnect. Pure: frames in by `receive`, frames out by
+ * N(R) in I and S frames, go-back-N recovery by REJ and by T401 polling (RR with P = 1), or selective recovery by
+ * SREJ both ways when XID agreed it, flow control by RNR, link reset and disconnect. Pure: frames in by `receive`, frames out by
  * `nextFrame` (the HDLC transmitter asks at each frame boundary), time by `tick`.
  */
 export class Lapm {
   state: LapmState = 'idle';
-  readonly stats: LapmStats = { iFramesSent: 0, retransmissions: 0, iFramesReceived: 0, rejSent: 0, timeouts: 0, linkResets: 0 };
+  readonly stats: LapmStats = { iFramesSent: 0, retransmissions: 0, iFramesReceived: 0, rejSent: 0, srejSent: 0, timeouts: 0, linkResets: 0 };
   /** The agreed parameters (V.42 defaults until an XID exchange). */
   params: LinkParameters;
   private busy = false;
@@ -66,6 +67,10 @@ export class Lapm {
   private retries = 0;
   private xidDone = false;
   private srejQueue: number[] = [];
+  /** Receiving with SREJ: I frames that came after a gap, kept by N(S) until the gap is filled. */
+  private readonly held: (Uint8Array | null)[] = new Array<Uint8Array | null>(MOD).fill(null);
+  /** Receiving with SREJ: the N(S) already asked for by SREJ and not yet received. */
+  private readonly asked = new Uint8Array(MOD);
 
   /** Set by the layer above while it cannot take more data: RNR; when cleared, an RR says so (V.42 §8.4.7). */
   get localBusy(): boolean {
@@ -281,6 +286,8 @@ export class Lapm {
     this.timerMs = -1;
     this.retries = 0;
     this.srejQueue = [];
+    this.held.fill(null);
+    this.asked.fill(0);
     if (!this.xidDone) this.params = { ...V42_DEFAULTS };
   }
 
@@ -294,10 +301,13 @@ export class Lapm {
     if (this.state !== 'connected') return;
     if (!this.ackUpTo(f.nr)) return;
     if (f.ns === this.vr && !this.localBusy) {
-      this.vr = (this.vr + 1) % MOD;
+      this.accept(f.info);
+      // With SREJ, the frames held after this gap follow it now.
+      for (let held = this.held[this.vr]; held; held = this.held[this.vr]) {
+        this.held[this.vr] = null;
+        this.accept(held);
+      }
       this.rejSent = false;
-      this.stats.iFramesReceived++;
-      this.o.sink(f.info);
       if (f.pf) this.ctrl.push(sFrame(this.role, S.RR, false, this.vr, true));
       else this.ackPending = true;
       return;
@@ -306,12 +316,44 @@ export class Lapm {
       this.ctrl.push(sFrame(this.role, S.RNR, false, this.vr, f.pf));
       return;
     }
-    // Out of sequence: one REJ per gap (V.42 §8.4.5), the frame discarded.
+    if (this.params.srej) this.outOfSequenceSrej(f);
+    else this.outOfSequenceRej(f);
+  }
+
+  /** The I frame numbered V(R), in sequence: to the layer above. */
+  private accept(info: Uint8Array): void {
+    this.asked[this.vr] = 0;
+    this.vr = (this.vr + 1) % MOD;
+    this.stats.iFramesReceived++;
+    this.o.sink(info);
+  }
+
+  /** Go-back-N (V.42 §8.4.5): one REJ per gap, the frame discarded; the sender resends from N(R). */
+  private outOfSequenceRej(f: Extract<ParsedFrame, { kind: 'I' }>): void {
     if (!this.rejSent) {
       this.rejSent = true;
       this.stats.rejSent++;
       this.ctrl.push(sFrame(this.role, S.REJ, false, this.vr, f.pf));
     } else if (f.pf) this.ctrl.push(sFrame(this.role, S.RR, false, this.vr, true));
+  }
+
+  /**
+   * Selective retransmission (agreed by XID, HDLC optional function bit 3): a frame after a gap is kept, and each
+   * missing N(S) before it is asked for once by SREJ (single frame); frames already held or already delivered
+   * (behind V(R), outside the receive window) are duplicates and dropped.
+   */
+  private outOfSequenceSrej(f: Extract<ParsedFrame, { kind: 'I' }>): void {
+    const ahead = seqDiff(f.ns, this.vr);
+    if (ahead < this.params.kRx && !this.held[f.ns]) {
+      this.held[f.ns] = f.info;
+      for (let n = this.vr; n !== f.ns; n = (n + 1) % MOD) {
+        if (this.held[n] || this.asked[n]) continue;
+        this.asked[n] = 1;
+        this.stats.srejSent++;
+        this.ctrl.push(sFrame(this.role, S.SREJ, false, n, false));
+      }
+    }
+    if (f.pf) this.ctrl.push(sFrame(this.role, S.RR, false, this.vr, true));
   }
 
   private onS(f: Extract<ParsedFrame, { kind: 'RR' | 'RNR' | 'REJ' | 'SREJ' }>): void {

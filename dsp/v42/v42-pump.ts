@@ -27,6 +27,8 @@ export interface V42Options {
   n400?: number;
   k?: number;
   n401?: number;
+  /** Offer selective retransmission (SREJ) in XID (default yes); used only when the far end offers it too. */
+  srej?: boolean;
 }
 
 /** The transmit side as DataPump shows it: the DTE bytes' queue, busy until they are all acknowledged. */
@@ -57,6 +59,9 @@ export interface V42Stats extends LapmStats {
 type Phase = 'modem' | 'detect' | 'adp' | 'lapm-setup' | 'data' | 'over';
 
 const FRAME_MS = 20;
+/** After the link ends, the carrier stays this long so that the last UA or DM frame is sent. */
+const CLOSING_MS = 200;
+
 /** Local busy (RNR) while the bytes for the DTE leave less room than this. */
 const BUSY_ROOM = 8192;
 
@@ -113,6 +118,7 @@ export class V42DataPump implements DataPump {
       p0: o.compression ? 3 : 0,
       p1: o.p1 ?? 2048,
       p2: o.p2 ?? 32,
+      srej: o.srej ?? true,
     };
     this.lapm = new Lapm({
       role: inner.role === 'caller' ? 'originator' : 'answerer',
@@ -204,6 +210,8 @@ export class V42DataPump implements DataPump {
 
   /** Why the error-corrected link ended or was not set up, for the log. */
   reason = '';
+  private releaseMs = 0;
+  private closingMs = CLOSING_MS;
 
   process(rxAudio: Int16Array, txAudio: Int16Array): void {
     this.inner.process(rxAudio, txAudio);
@@ -230,17 +238,35 @@ export class V42DataPump implements DataPump {
         this.lapm.localBusy = this.mode === 'lapm' && this.rx.free < BUSY_ROOM;
         if (this.mode !== 'lapm') return;
         this.lapm.tick(FRAME_MS);
+        if (this.lapm.state === 'disconnecting') this.releaseMs -= FRAME_MS;
         if (this.lapm.state === 'failed' || this.lapm.state === 'disconnected') {
           this.reason = `LAPM ended: ${this.lapm.reason}`;
-          this.phase = 'over';
+          // The answer to a DISC (UA, or DM) still goes out before the line is let go.
+          this.closingMs -= FRAME_MS;
+          if (this.closingMs <= 0) this.phase = 'over';
         }
         return;
     }
   }
 
-  /** Hang up cleanly: DISC to the far end (sent within the next frames). */
+  /**
+   * Hang up cleanly (V.42 §8.5.4): DISC to the far end, sent within the next frames; `released` says when the
+   * carrier may go: UA or DM came back, or T401 passed without an answer.
+   */
   disconnect(): void {
-    if (this.mode === 'lapm') this.lapm.disconnect();
+    if (!this.carryingData) return;
+    this.lapm.disconnect();
+    this.releaseMs = this.o.t401Ms ?? 1500;
+  }
+
+  /** The LAPM link is up and carrying data. */
+  get carryingData(): boolean {
+    return this.phase === 'data' && this.mode === 'lapm' && this.lapm.state === 'connected';
+  }
+
+  /** After disconnect(): the far end answered the DISC (UA or DM), or T401 passed, or the link or line ended. */
+  get released(): boolean {
+    return this.releaseMs <= 0 || this.phase === 'over' || this.lapm.state !== 'disconnecting';
   }
 
   private enter(phase: Phase): void {

@@ -15,9 +15,19 @@ export interface LinkParameters {
   p0: number;
   p1: number;
   p2: number;
+  /** Selective retransmission (SREJ, single I frame): offered, or agreed when both ends offer it. */
+  srej: boolean;
 }
 
-export const V42_DEFAULTS: LinkParameters = { kTx: 15, kRx: 15, n401Tx: 128, n401Rx: 128, p0: 0, p1: 512, p2: 6 };
+export const V42_DEFAULTS: LinkParameters = { kTx: 15, kRx: 15, n401Tx: 128, n401Rx: 128, p0: 0, p1: 512, p2: 6, srej: false };
+
+/**
+ * HDLC optional functions (PI 3, ISO/IEC 8885; V.42 Table 11a): bit n is octet ⌊(n − 1)/8⌋, value 2^((n − 1) mod 8).
+ * V.42 requires bits 2, 4, 8, 9, 12 and 16 (REJ, UI, extended address, …, modulo 128, 16-bit FCS); bit 3 is the
+ * optional selective retransmission with single-frame SREJ.
+ */
+const OPTIONAL_FUNCTIONS = 0x8a8900;
+const OF_SREJ = 0x040000;
 
 const FI = 0x82;
 const GI_PARAMS = 0x80;
@@ -31,8 +41,7 @@ function param(out: number[], pi: number, value: number, len: number): void {
 /** The XID information field stating `p` (as the sender sees its own transmit and receive sides). */
 export function encodeXid(p: LinkParameters): Uint8Array {
   const g: number[] = [];
-  // HDLC optional functions (ISO 8885): 3 octets. Set: REJ, SREJ, extended (modulo 128) sequence numbers, 16-bit FCS.
-  param(g, 0x03, 0x8a8900, 3);
+  param(g, 0x03, OPTIONAL_FUNCTIONS | (p.srej ? OF_SREJ : 0), 3);
   param(g, 0x05, p.n401Tx * 8, 2); // N401 in bits
   param(g, 0x06, p.n401Rx * 8, 2);
   param(g, 0x07, p.kTx, 1);
@@ -68,7 +77,7 @@ export function decodeXid(f: Uint8Array): LinkParameters | null {
       const pl = f[j + 1];
       if (j + 2 + pl > end) break;
       const val = readValue(f, j + 2, pl);
-      if (gi === GI_PARAMS) applyParam(p, pi, val);
+      if (gi === GI_PARAMS) applyParam(p, pi, val, pl > 0 ? f[j + 2] : 0);
       else if (gi === GI_PRIVATE) applyPrivate(p, pi, val);
       j += 2 + pl;
     }
@@ -77,8 +86,9 @@ export function decodeXid(f: Uint8Array): LinkParameters | null {
   return p;
 }
 
-function applyParam(p: LinkParameters, pi: number, val: number): void {
-  if (pi === 0x05) p.n401Tx = Math.floor(val / 8);
+function applyParam(p: LinkParameters, pi: number, val: number, firstOctet: number): void {
+  if (pi === 0x03) p.srej = (firstOctet & (OF_SREJ >>> 16)) !== 0;
+  else if (pi === 0x05) p.n401Tx = Math.floor(val / 8);
   else if (pi === 0x06) p.n401Rx = Math.floor(val / 8);
   else if (pi === 0x07) p.kTx = val;
   else if (pi === 0x08) p.kRx = val;
@@ -103,6 +113,7 @@ export function negotiate(mine: LinkParameters, far: LinkParameters): LinkParame
     p0: mine.p0 & far.p0,
     p1: far.p1 >= 512 ? Math.min(mine.p1, far.p1) : mine.p1,
     p2: far.p2 >= 6 ? Math.min(mine.p2, far.p2) : mine.p2,
+    srej: mine.srej && far.srej,
   };
 }
 

@@ -11,7 +11,7 @@ function text(n: number, seed: number): string {
 }
 
 test('AT&Q5 ATDT5552400: CONNECT 2400/ARQ, 2 KiB echoed through LAPM + V.42bis, ATI11 counts the frames', async (t) => {
-  const { term } = await rig(t);
+  const { term, log } = await rig(t);
   await term.write('AT&Q5+MS=V22B\r');
   await term.waitFor('OK\r\n');
   await term.write('ATDT5552400\r');
@@ -30,6 +30,9 @@ test('AT&Q5 ATDT5552400: CONNECT 2400/ARQ, 2 KiB echoed through LAPM + V.42bis, 
   t.true(sent >= 10, page);
   await term.write('ATH\r');
   await term.waitFor('OK\r\n');
+  // ATH with the link up: DISC first, the far modem's UA, then the carrier goes (V.42 §8.5.4).
+  for (let i = 0; i < 100 && !log.some((l) => l.startsWith('v42: link released')); i++) await new Promise((r) => setTimeout(r, 50));
+  t.true(log.includes('v42: link released (LAPM ended: DISC answered)'), log.filter((l) => l.startsWith('v42')).join('\n'));
 });
 
 test('W1 names the protocol: CONNECT 2400/ARQ/V42BIS, and with %C0 CONNECT 2400/ARQ/V42', async (t) => {

@@ -5,7 +5,9 @@
  *   line time), random data and English text (the GPL-3 text), with and without V.42bis;
  *   bytes (sent each way), lost_bytes and duplicated_bytes (caller → answerer), retransmissions (both ends),
  *   throughput_cps (characters delivered per second of line time after CONNECT), compression_ratio (DTE characters
- *   per octet in I frames). Rows of kind "v42bis-ratio": the encoder alone on English text and on random data, beside
+ *   per octet in I frames), recovery (SREJ when XID agreed it, else REJ; one bursts row with REJ alone); condition
+ *   "spandsp-0.0.6": Dialtone calling spandsp's V.22bis + V.42 + V.42bis with 256 KiB of mixed data each way.
+ *   Rows of kind "v42bis-ratio": the encoder alone on English text and on random data, beside
  *   the ceiling of the negotiated parameters (every codeword of log2(P1) bits standing for a P2-character string).
  */
 import { V42bisDecoder } from '../../../dsp/v42/v42bis-decoder.ts';
@@ -15,6 +17,8 @@ import { ByteRing } from '../../../dsp/uart/byte-ring.ts';
 import { ENGLISH } from '../../dsp/v42/corpus.ts';
 import { compareStreams, runV42Call } from '../../dsp/v42/v42-call.ts';
 import { randomBytes } from '../../helpers/random.ts';
+import { mixedPayload } from '../../interop/v42-payload.ts';
+import { runSpandspV42 } from '../../interop/v42-peer.ts';
 import type { BenchCase, BenchRow } from '../row.ts';
 
 const BURSTS = { periodMs: 5000, burstMs: 200, snrDb: 0 };
@@ -26,11 +30,11 @@ function repeatText(n: number): Uint8Array {
   return out;
 }
 
-function callRow(condition: 'clean' | 'bursts', data: 'random' | 'text', compression: boolean, seconds: number): BenchRow {
+function callRow(condition: 'clean' | 'bursts', data: 'random' | 'text', compression: boolean, seconds: number, srej = true): BenchRow {
   const bytes = data === 'random' ? 330 * seconds : 800 * seconds; // more than the link can carry in `seconds`
   const sent = data === 'random' ? randomBytes(bytes, 21) : repeatText(bytes);
   const back = data === 'random' ? randomBytes(bytes, 22) : repeatText(bytes);
-  const opts = { errorControl: 'required' as const, compression };
+  const opts = { errorControl: 'required' as const, compression, srej };
   const r = runV42Call({
     caller: opts,
     answerer: opts,
@@ -52,6 +56,7 @@ function callRow(condition: 'clean' | 'bursts', data: 'random' | 'text', compres
     condition,
     data,
     compression: compression ? 'v42bis' : 'none',
+    recovery: c.params.srej ? 'srej' : 'rej',
     line_seconds: round(r.seconds, 1),
     bytes: got.length,
     lost_bytes: cmp.lost,
@@ -62,6 +67,42 @@ function callRow(condition: 'clean' | 'bursts', data: 'random' | 'text', compres
     line_rate_cps: 240,
     compression_ratio: round(c.stats.lineBytesOut > 0 ? c.stats.dteBytesOut / c.stats.lineBytesOut : 1),
     link_state: c.state,
+  };
+}
+
+/** Dialtone against spandsp 0.0.6 (V.22bis + V.42 + V.42bis, both encoders choosing their mode), 256 KiB each way. */
+async function spandspRow(): Promise<BenchRow> {
+  const sent = mixedPayload(3);
+  const back = mixedPayload(300);
+  const r = await runSpandspV42({
+    role: 'caller',
+    ours: { errorControl: 'required', compression: true, p1: 2048, p2: 32 },
+    spandspV42bis: { p1: 2048, p2: 32, mode: 'dynamic' },
+    toSpandsp: sent,
+    toUs: back,
+    maxSeconds: 1200,
+  });
+  const s = r.pump.stats;
+  const toThem = compareStreams(sent, r.spandspGot);
+  const toUs = compareStreams(back, r.got);
+  const online = r.seconds - 5; // CONNECT after about 5 s of handshake
+  return {
+    kind: 'v42',
+    modulation: 'v22bis',
+    condition: 'spandsp-0.0.6',
+    data: 'mixed',
+    compression: 'v42bis',
+    recovery: r.pump.params.srej ? 'srej' : 'rej',
+    line_seconds: round(r.seconds, 1),
+    bytes: r.spandspGot.length,
+    lost_bytes: toThem.lost + toUs.lost,
+    duplicated_bytes: toThem.duplicated + toUs.duplicated,
+    retransmissions: s.retransmissions,
+    t401_timeouts: s.timeouts,
+    throughput_cps: round(Math.min(r.spandspGot.length, r.got.length) / online, 1),
+    line_rate_cps: 240,
+    compression_ratio: round(s.lineBytesOut > 0 ? s.dteBytesOut / s.lineBytesOut : 1),
+    link_state: r.pump.state,
   };
 }
 
@@ -106,6 +147,8 @@ const v42Bench: BenchCase = async ({ quick }) => {
     rows.push(callRow('clean', data, compression, cleanSeconds));
     rows.push(callRow('bursts', data, compression, burstSeconds));
   }
+  rows.push(callRow('bursts', 'random', false, burstSeconds, false)); // go-back-N (REJ) alone, for comparison
+  rows.push(await spandspRow());
   for (const [p1, p2] of [
     [512, 6],
     [2048, 32],

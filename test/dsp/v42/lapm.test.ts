@@ -6,7 +6,9 @@ import { decodeXid, encodeXid, negotiate, V42_DEFAULTS } from '../../../dsp/v42/
 import { mulberry32, randomBytes } from '../../helpers/random.ts';
 
 /** Two LAPM ends joined by HDLC over a bit pipe of `bitsPerMs` each way, with an optional bit-error function. */
-function pair(opts: { offerA?: Partial<typeof V42_DEFAULTS>; corrupt?: (bitIndex: number) => boolean; n400?: number } = {}) {
+function pair(
+  opts: { offerA?: Partial<typeof V42_DEFAULTS>; offerB?: Partial<typeof V42_DEFAULTS>; corrupt?: (bitIndex: number) => boolean; n400?: number } = {},
+) {
   const rxA: Uint8Array[] = [];
   const rxB: Uint8Array[] = [];
   const srcA: Uint8Array[] = [];
@@ -25,7 +27,13 @@ function pair(opts: { offerA?: Partial<typeof V42_DEFAULTS>; corrupt?: (bitIndex
     sink: (d) => rxA.push(d),
     n400: opts.n400,
   });
-  const b = new Lapm({ role: 'answerer', source: (m) => take(srcB, m), sink: (d) => rxB.push(d), n400: opts.n400 });
+  const b = new Lapm({
+    role: 'answerer',
+    offer: { ...V42_DEFAULTS, ...opts.offerB },
+    source: (m) => take(srcB, m),
+    sink: (d) => rxB.push(d),
+    n400: opts.n400,
+  });
   const txA = new HdlcTransmitter(() => a.nextFrame());
   const txB = new HdlcTransmitter(() => b.nextFrame());
   const hA = new HdlcReceiver((f) => a.receive(f));
@@ -62,11 +70,18 @@ test('frame formats: addresses by role (C/R), control fields of I, S and U frame
 });
 
 test('XID: parameters encode and decode; the smaller values and the common V.42bis directions are agreed', (t) => {
-  const mine = { ...V42_DEFAULTS, p0: 3, p1: 2048, p2: 32 };
+  const mine = { ...V42_DEFAULTS, p0: 3, p1: 2048, p2: 32, srej: true };
   const back = decodeXid(encodeXid(mine));
   t.deepEqual(back, mine);
   const far = { ...V42_DEFAULTS, kTx: 7, kRx: 15, n401Tx: 256, n401Rx: 64, p0: 1, p1: 1024, p2: 250 };
-  t.deepEqual(negotiate(mine, far), { kTx: 15, kRx: 7, n401Tx: 64, n401Rx: 128, p0: 1, p1: 1024, p2: 32 });
+  t.deepEqual(negotiate(mine, far), { kTx: 15, kRx: 7, n401Tx: 64, n401Rx: 128, p0: 1, p1: 1024, p2: 32, srej: false });
+  t.true(negotiate(mine, { ...far, srej: true }).srej);
+  // HDLC optional functions as V.42 Table 11a numbers them: bits 2, 4, 8, 9, 12, 16 always; bit 3 (SREJ) if offered.
+  const field = encodeXid(mine);
+  t.deepEqual([...field.subarray(4, 9)], [0x03, 3, 0x8e, 0x89, 0x00]);
+  t.deepEqual([...encodeXid(far).subarray(4, 9)], [0x03, 3, 0x8a, 0x89, 0x00]);
+  // spandsp 0.0.6 sends the mandatory bits in 4 octets (0x8A890000): no SREJ
+  t.false(decodeXid(Uint8Array.of(0x82, 0x80, 0x00, 0x06, 0x03, 0x04, 0x8a, 0x89, 0x00, 0x00))!.srej);
 });
 
 test('establishment: XID, SABME, UA; then data both ways, in order, acknowledged', (t) => {
@@ -104,6 +119,37 @@ test('bit errors: REJ and T401 recovery deliver every octet once, in order', (t)
   t.deepEqual(joined(p.rxA), Buffer.from(db));
   t.true(p.a.stats.retransmissions > 0);
   t.log(`A: ${JSON.stringify(p.a.stats)}; B: ${JSON.stringify(p.b.stats)}`);
+});
+
+test('bit errors with SREJ agreed by both ends: frames after a gap are kept, the gap asked for by SREJ, every octet once', (t) => {
+  const r = mulberry32(5);
+  const p = pair({ offerA: { srej: true }, offerB: { srej: true }, corrupt: (i) => i % 4800 > 3000 && i % 4800 < 3150 && r() < 0.5 });
+  p.a.start();
+  p.b.start();
+  const da = randomBytes(30_000, 3);
+  const db = randomBytes(30_000, 4);
+  p.srcA.push(da);
+  p.srcB.push(db);
+  p.run(300_000);
+  t.true(p.a.params.srej && p.b.params.srej);
+  t.deepEqual(joined(p.rxB), Buffer.from(da));
+  t.deepEqual(joined(p.rxA), Buffer.from(db));
+  t.true(p.a.stats.srejSent + p.b.stats.srejSent > 0);
+  t.is(p.a.stats.rejSent + p.b.stats.rejSent, 0);
+  t.log(`A: ${JSON.stringify(p.a.stats)}; B: ${JSON.stringify(p.b.stats)}`);
+});
+
+test('SREJ offered by one end only: REJ is used', (t) => {
+  const p = pair({ offerA: { srej: true }, corrupt: (i) => i % 4800 > 3000 && i % 4800 < 3100 });
+  p.a.start();
+  p.b.start();
+  const da = randomBytes(10_000, 3);
+  p.srcA.push(da);
+  p.run(300_000);
+  t.false(p.a.params.srej || p.b.params.srej);
+  t.deepEqual(joined(p.rxB), Buffer.from(da));
+  t.is(p.b.stats.srejSent, 0);
+  t.true(p.b.stats.rejSent > 0);
 });
 
 test('local busy: RNR holds the sender; clearing it resumes with nothing lost', (t) => {

@@ -24,6 +24,8 @@ export interface V42CallOptions {
   toCaller: Uint8Array;
   /** Line time limit, seconds; the call also ends once both sides have all their data. */
   seconds: number;
+  /** Line time (s) at which the caller hangs up cleanly (V42DataPump.disconnect), if at all. */
+  hangupAtS?: number;
 }
 
 export interface V42CallSide {
@@ -32,6 +34,8 @@ export interface V42CallSide {
   connectedAtS: number;
   /** Line time when the last byte arrived (s). */
   doneAtS: number;
+  /** With hangupAtS: line time when the caller's link was released (DISC answered or T401 passed). */
+  releasedAtS?: number;
 }
 
 export interface V42CallResult {
@@ -92,7 +96,10 @@ export function runV42Call(o: V42CallOptions): V42CallResult {
   const frames = o.seconds * 50;
   let f = 0;
   let settle = 50; // a second more once all seems through (a modem without V.42 adds characters of its own)
+  let releasedAtS: number | undefined;
   for (; f < frames; f++) {
+    if (o.hangupAtS !== undefined && f === o.hangupAtS * 50) (c.pump as V42DataPump).disconnect();
+    if (o.hangupAtS !== undefined && f > o.hangupAtS * 50 && releasedAtS === undefined && (c.pump as V42DataPump).released) releasedAtS = f / 50;
     c.pump.process(cRx, cTx);
     a.pump.process(aRx, aTx);
     aRx.set(cTx);
@@ -101,8 +108,12 @@ export function runV42Call(o: V42CallOptions): V42CallResult {
     ba.process(cRx, FRAME_SAMPLES);
     c.step(f, o.toCaller.length);
     a.step(f, o.toAnswerer.length);
-    if (c.pump.state === 'carrier-lost' || a.pump.state === 'carrier-lost') break;
-    if (c.n >= o.toCaller.length && a.n >= o.toAnswerer.length && !c.pump.tx.busy && !a.pump.tx.busy && --settle === 0) break;
+    if (c.pump.state === 'carrier-lost' || a.pump.state === 'carrier-lost') {
+      if (releasedAtS === undefined && o.hangupAtS !== undefined && (c.pump as V42DataPump).released) releasedAtS = (f + 1) / 50;
+      break;
+    }
+    const hungUp = o.hangupAtS === undefined || releasedAtS !== undefined;
+    if (hungUp && c.n >= o.toCaller.length && a.n >= o.toAnswerer.length && !c.pump.tx.busy && !a.pump.tx.busy && --settle === 0) break;
   }
   const side = (s: Side): V42CallSide => ({
     pump: s.pump,
@@ -110,7 +121,7 @@ export function runV42Call(o: V42CallOptions): V42CallResult {
     connectedAtS: s.connectedAtS,
     doneAtS: s.doneAtS,
   });
-  return { caller: side(c), answerer: side(a), seconds: f / 50 };
+  return { caller: { ...side(c), releasedAtS }, answerer: side(a), seconds: f / 50 };
 }
 
 /** Bytes lost and duplicated in `got` against `sent` (order kept: the longest common prefix, then what is left). */

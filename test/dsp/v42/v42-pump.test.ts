@@ -52,3 +52,18 @@ test('fallback: a caller with V.42 and an answerer without it make a normal conn
   t.true(compareStreams(d, z.answerer.got).exact);
   t.true(compareStreams(d, z.caller.got).exact);
 });
+
+test('hanging up with the link up: DISC, the far end answers UA and ends its side; released well within T401', (t) => {
+  const d = randomBytes(3000, 4);
+  const r = runV42Call({ caller: AUTO, answerer: AUTO, toAnswerer: d, toCaller: d, seconds: 40, hangupAtS: 20 });
+  const c = r.caller.pump as V42DataPump;
+  const a = r.answerer.pump as V42DataPump;
+  t.true(compareStreams(d, r.answerer.got).exact);
+  t.log(`caller ${c.state} ${c.reason}; answerer ${a.state} ${a.reason}; ${r.seconds}s`);
+  t.is(a.reason, 'LAPM ended: far end sent DISC');
+  t.is(c.reason, 'LAPM ended: DISC answered');
+  t.truthy(r.caller.releasedAtS);
+  const waited = r.caller.releasedAtS! - 20;
+  t.log(`released ${waited.toFixed(2)} s after DISC was queued`);
+  t.true(waited > 0 && waited < 1.5, `${waited}`);
+});
