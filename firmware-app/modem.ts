@@ -210,6 +210,7 @@ export class Modem implements AtHost {
   // ---- AtHost ----
 
   dial(plan: DialPlan, dialString: string): void {
+    if (this.release) this.finishRelease(); // ATH then ATD at once: the DISC is out, the new call does not wait
     if (this.leg || this.state !== 'command') {
       this.at.result('ERROR');
       return;
@@ -244,6 +245,7 @@ export class Modem implements AtHost {
   }
 
   answer(): void {
+    if (this.release) this.finishRelease();
     const call = this.incoming;
     if (!call || call.abandoned || this.leg) {
       this.at.result('NO CARRIER');

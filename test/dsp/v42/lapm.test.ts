@@ -56,6 +56,18 @@ function pair(
 
 const joined = (parts: Uint8Array[]): Buffer => Buffer.concat(parts);
 
+/** Link up, then 30 000 octets each way for 300 s of line time. */
+function transferBothWays(p: ReturnType<typeof pair>): { da: Uint8Array; db: Uint8Array } {
+  p.a.start();
+  p.b.start();
+  const da = randomBytes(30_000, 3);
+  const db = randomBytes(30_000, 4);
+  p.srcA.push(da);
+  p.srcB.push(db);
+  p.run(300_000);
+  return { da, db };
+}
+
 test('frame formats: addresses by role (C/R), control fields of I, S and U frames', (t) => {
   t.is(address('originator', true), 0x03);
   t.is(address('originator', false), 0x01);
@@ -108,13 +120,7 @@ test('bit errors: REJ and T401 recovery deliver every octet once, in order', (t)
   const r = mulberry32(5);
   // bursts: 150 bits of noise every 4800 bits (60 ms every 2 s)
   const p = pair({ corrupt: (i) => i % 4800 > 3000 && i % 4800 < 3150 && r() < 0.5 });
-  p.a.start();
-  p.b.start();
-  const da = randomBytes(30_000, 3);
-  const db = randomBytes(30_000, 4);
-  p.srcA.push(da);
-  p.srcB.push(db);
-  p.run(300_000);
+  const { da, db } = transferBothWays(p);
   t.deepEqual(joined(p.rxB), Buffer.from(da));
   t.deepEqual(joined(p.rxA), Buffer.from(db));
   t.true(p.a.stats.retransmissions > 0);
@@ -124,13 +130,7 @@ test('bit errors: REJ and T401 recovery deliver every octet once, in order', (t)
 test('bit errors with SREJ agreed by both ends: frames after a gap are kept, the gap asked for by SREJ, every octet once', (t) => {
   const r = mulberry32(5);
   const p = pair({ offerA: { srej: true }, offerB: { srej: true }, corrupt: (i) => i % 4800 > 3000 && i % 4800 < 3150 && r() < 0.5 });
-  p.a.start();
-  p.b.start();
-  const da = randomBytes(30_000, 3);
-  const db = randomBytes(30_000, 4);
-  p.srcA.push(da);
-  p.srcB.push(db);
-  p.run(300_000);
+  const { da, db } = transferBothWays(p);
   t.true(p.a.params.srej && p.b.params.srej);
   t.deepEqual(joined(p.rxB), Buffer.from(da));
   t.deepEqual(joined(p.rxA), Buffer.from(db));
