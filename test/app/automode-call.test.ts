@@ -50,6 +50,8 @@ for (const [b, rate, caller] of [
     const call = await callPeer({ modulation: 'auto', role: 'answerer', peer, at: b, connectTimeoutMs: 60_000 });
     t.teardown(call.stop);
     t.is(call.connect, `CONNECT ${rate}`);
-    t.regex(call.daemon.log(), new RegExp(`automode: the caller is ${caller} \\(AT${b}\\)`));
+    // The log comes through a pipe: the line may arrive a moment after the CONNECT.
+    const log = await call.daemon.waitForLog('automode: the caller is', 10_000);
+    t.regex(log, new RegExp(`automode: the caller is ${caller} \\(AT${b}\\)`));
   });
 }
