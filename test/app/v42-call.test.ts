@@ -35,6 +35,21 @@ test('AT&Q5 ATDT5552400: CONNECT 2400/ARQ, 2 KiB echoed through LAPM + V.42bis, 
   t.true(log.includes('v42: link released (LAPM ended: DISC answered)'), log.filter((l) => l.startsWith('v42')).join('\n'));
 });
 
+test('DTR drop with &D2 during a V.42 call: DISC first, the far modem answers UA, then the call ends', async (t) => {
+  const { term, log, port, modem } = await rig(t);
+  await term.write('AT&Q5&D2+MS=V22B\r');
+  await term.waitFor('OK\r\n');
+  await term.write('ATDT5552400\r');
+  t.regex(await term.waitFor(/CONNECT [^\r]*\r\n/, 60000), /CONNECT 2400\/ARQ\r\n$/);
+  await term.waitFor(ECHO_BANNER, 30000);
+  port.lines.setDte('DTR', false);
+  const released = () => log.some((l) => l.startsWith('v42: link released'));
+  for (let i = 0; i < 100 && (modem.state !== 'command' || !released()); i++) await new Promise((r) => setTimeout(r, 50));
+  port.lines.setDte('DTR', true);
+  t.is(modem.state, 'command');
+  t.true(log.includes('v42: link released (LAPM ended: DISC answered)'), log.filter((l) => l.startsWith('v42')).join('\n'));
+});
+
 test('W1 names the protocol: CONNECT 2400/ARQ/V42BIS, and with %C0 CONNECT 2400/ARQ/V42', async (t) => {
   const { term } = await rig(t);
   await term.write('AT\\N3W1+MS=V22B\r');
