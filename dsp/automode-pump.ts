@@ -3,6 +3,7 @@ import { FSK_MODES } from './fsk/specs.ts';
 import type { DataPump, PumpLineStats } from './pump.ts';
 import { FRAME_SAMPLES, SAMPLE_RATE } from './q15.ts';
 import { V22bisDataPump } from './qam/v22bis-pump.ts';
+import type { SyncDataPort } from './qam/v22bis-data-path.ts';
 import type { ReceiverTap } from './tap.ts';
 import { FskCallerDetector } from './tones/fsk-caller-detector.ts';
 
@@ -82,6 +83,8 @@ export class AutomodePump implements DataPump {
   private readonly ahead: Record<FskMode, FskDataPump>;
   private readonly offerLimit: number;
   private readonly timeoutFrames: number;
+  /** V.42 (dsp/v42/v42-pump.ts) takes the data bits of whichever QAM pump carries the call. */
+  private sync: SyncDataPort | null = null;
 
   constructor(private readonly opts: AutomodeOptions = {}) {
     this.offerLimit = Math.round((opts.offerMs ?? 3000) / FRAME_MS);
@@ -138,6 +141,20 @@ export class AutomodePump implements DataPump {
   setTap(tap: ReceiverTap | null): void {
     this.tap = tap;
     this.pump.setTap?.(tap);
+  }
+
+  /**
+   * Synchronous data for V.42: handed to every QAM pump (each offer's, and the one that carries a QAM caller). An
+   * FSK caller has no synchronous data (V.42 is not offered at 300 bit/s): null once one is identified, so that the
+   * V.42 layer knows to pass the call's bytes through.
+   */
+  get syncData(): SyncDataPort | null {
+    return this.identified === 'v21' || this.identified === 'bell103' ? null : this.sync;
+  }
+
+  set syncData(port: SyncDataPort | null) {
+    this.sync = port;
+    if (this.active instanceof V22bisDataPump) this.active.syncData = port;
   }
 
   /** The pump carrying the call (a V22bisDataPump or an FskDataPump once identified). */
@@ -220,12 +237,14 @@ export class AutomodePump implements DataPump {
   }
 
   private qamPump(bell: boolean, answerToneMs: number): V22bisDataPump {
-    return new V22bisDataPump('answerer', {
+    const pump = new V22bisDataPump('answerer', {
       maxRate: this.opts.maxRate ?? 2400,
       bell,
       txLevelDbm0: this.opts.txLevelDbm0,
       carrierLossMs: this.opts.carrierLossMs,
       answerToneMs,
     });
+    pump.syncData = this.sync;
+    return pump;
   }
 }

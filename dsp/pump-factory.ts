@@ -23,7 +23,7 @@ export interface PumpSettings {
   carrierLossMs: number;
   /** FSK answer tone length; undefined: V.25's 3.3 s. */
   answerToneMs?: number;
-  /** V.42 error control (and V.42bis) over the V.22 family; FSK modulations ignore it. */
+  /** V.42 error control (and V.42bis) over the V.22 family (automode too); FSK modulations and callers ignore it. */
   v42?: V42Options | null;
   /** ATB0 ('itu') or ATB1 ('bell'): the automode answerer's answer tone and first offers (dsp/automode-pump.ts). */
   standard?: AnswerStandard;
@@ -33,8 +33,11 @@ export interface PumpSettings {
 export function createDataPump(modulation: Modulation, role: PumpRole, s: PumpSettings): DataPump {
   switch (modulation) {
     case 'auto':
-      if (role === 'answerer')
-        return new AutomodePump({ txLevelDbm0: s.txLevelDbm0, carrierDetectMs: s.carrierDetectMs, carrierLossMs: s.carrierLossMs, standard: s.standard });
+      if (role === 'answerer') {
+        const pump = new AutomodePump({ txLevelDbm0: s.txLevelDbm0, carrierDetectMs: s.carrierDetectMs, carrierLossMs: s.carrierLossMs, standard: s.standard });
+        // V.42 over a V.22bis, V.22 or Bell 212A caller; an FSK caller's bytes pass through it (AutomodePump.syncData).
+        return s.v42 ? new V42DataPump(pump, s.v42) : pump;
+      }
       return createDataPump('v22bis', role, s);
     case 'v22':
     case 'v22bis':

@@ -462,7 +462,8 @@ export class Modem implements AtHost {
     this.setState('online');
     this.at.result('CONNECT', pump.connectRate, connectSuffix(pump, this.at.opt.W));
     if (pump instanceof V42DataPump) this.o.log(`v42: ${pump.mode}${pump.reason ? ` (${pump.reason})` : ''}${pump.compressing ? ', V.42bis' : ''}`);
-    if (pump instanceof AutomodePump) this.o.log(`automode: the caller is ${pump.identified} (ATB${this.at.opt.B})`);
+    const modem = pump instanceof V42DataPump ? pump.modem : pump; // automode under V.42 (&Q5)
+    if (modem instanceof AutomodePump) this.o.log(`automode: the caller is ${modem.identified} (ATB${this.at.opt.B})`);
     if (this.record) {
       this.record.rate = pump.connectRate;
       this.record.connectedAtLineMs = this.o.clock.lineMs;

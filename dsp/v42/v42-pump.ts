@@ -9,7 +9,11 @@ import { Lapm, type LapmStats } from './lapm.ts';
 import { V42bisLink } from './v42bis-link.ts';
 import { V42_DEFAULTS, type LinkParameters } from './xid.ts';
 
-/** A pump whose data bits can be taken over: the QAM pump's synchronous interface (V22bisDataPump.syncData). */
+/**
+ * A pump whose data bits can be taken over: the QAM pump's synchronous interface (V22bisDataPump.syncData). A pump
+ * whose syncData reads null once it connects (the automode answerer carrying an FSK call) has none: V.42 then passes
+ * the call's bytes through as they are.
+ */
 export type SyncCapablePump = DataPump & { syncData: { nextBit(): number; putBit(bit: number): void } | null };
 
 export interface V42Options {
@@ -107,7 +111,7 @@ export class V42DataPump implements DataPump {
     private readonly inner: SyncCapablePump,
     private readonly o: V42Options,
   ) {
-    this.tx = new TxSide(this.queue, () => this.queue.length > 0 || this.lapm.outstanding > 0 || this.framer.busy);
+    this.tx = new TxSide(this.queue, () => this.queue.length > 0 || this.lapm.outstanding > 0 || this.framer.busy || (this.direct && this.inner.tx.busy));
     this.t400 = o.t400Ms ?? 750;
     const offer: LinkParameters = {
       ...V42_DEFAULTS,
@@ -181,7 +185,7 @@ export class V42DataPump implements DataPump {
   }
 
   get framingErrors(): number {
-    return this.deframer.framingErrors;
+    return this.direct ? this.inner.framingErrors : this.deframer.framingErrors;
   }
 
   /** The inner modem pump (retrains, line figures). */
@@ -212,9 +216,13 @@ export class V42DataPump implements DataPump {
   reason = '';
   private releaseMs = 0;
   private closingMs = CLOSING_MS;
+  /** The modem has no synchronous data (an FSK call): the DTE's bytes go to its own queues and back unchanged. */
+  private direct = false;
 
   process(rxAudio: Int16Array, txAudio: Int16Array): void {
+    if (this.direct) moveBytes(this.queue, this.inner.tx.queue);
     this.inner.process(rxAudio, txAudio);
+    if (this.direct) moveBytes(this.inner.rx, this.rx);
     if (this.inner.state === 'carrier-lost') {
       this.phase = 'over';
       return;
@@ -222,7 +230,9 @@ export class V42DataPump implements DataPump {
     this.phaseMs += FRAME_MS;
     switch (this.phase) {
       case 'modem':
-        if (this.inner.state === 'connected') this.enter('detect');
+        if (this.inner.state !== 'connected') return;
+        if (this.inner.syncData !== null) this.enter('detect');
+        else this.passThrough();
         return;
       case 'detect':
         if (this.phaseMs >= this.t400 * (this.role === 'caller' ? 1 : 2)) this.noV42('no answer to the detection phase');
@@ -282,6 +292,12 @@ export class V42DataPump implements DataPump {
     this.compressing = p.p0 !== 0;
     if (this.compressing) this.bis = new V42bisLink(p, this.lapm.role === 'originator', this.o.v42bisPolicy);
     this.phase = 'data';
+  }
+
+  /** No synchronous data to run V.42 over: a normal connection carried by the modem's own async framing. */
+  private passThrough(): void {
+    this.noV42('V.42 is not offered over this modulation');
+    this.direct = this.phase === 'data';
   }
 
   private noV42(reason: string): void {
@@ -379,4 +395,9 @@ export class V42DataPump implements DataPump {
     for (let i = 0; i < info.length; i++) if (!this.rx.push(info[i])) this.overruns++;
     this.dteIn += info.length;
   }
+}
+
+/** As many bytes as `to` has room for, from `from` (no allocation: a frame's worth at a time at most). */
+function moveBytes(from: ByteRing, to: ByteRing): void {
+  while (from.length > 0 && to.free > 0) to.push(from.shift());
 }

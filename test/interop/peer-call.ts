@@ -22,7 +22,7 @@ export interface PeerCall {
   /** Dialtone answerer: the `ring` process (its exit code is the peer's). */
   ring?: ChildProcess;
   ringExit?: Promise<number | null>;
-  /** Text of the CONNECT result code, e.g. "CONNECT 300". */
+  /** Text of the CONNECT result code, e.g. "CONNECT 300" or "CONNECT 2400/ARQ". */
   connect: string;
   /** Offset in term.buffer where data mode starts (just after CONNECT's CR LF). */
   dataStart: number;
@@ -67,7 +67,7 @@ export async function callPeer(opts: {
       ringExit = new Promise((r) => child.once('exit', (code) => r(code)));
       await term.waitFor('RING\r\n', 90_000);
     }
-    const connect = await term.waitFor(/CONNECT( \d+)?\r\n|NO CARRIER\r\n|BUSY\r\n|NO ANSWER\r\n/, opts.connectTimeoutMs ?? 120_000);
+    const connect = await term.waitFor(/CONNECT( \d+)?(\/[A-Z0-9/]+)?\r\n|NO CARRIER\r\n|BUSY\r\n|NO ANSWER\r\n/, opts.connectTimeoutMs ?? 120_000);
     if (!connect.startsWith('CONNECT')) throw new Error(`call failed: ${connect.trim()}\n${daemon.log()}\n${ringLog}`);
     return {
       daemon,

@@ -3,12 +3,15 @@
  * 20 ms frame, 160 S16LE samples in on stdin, 160 out on stdout, until EOF. Used to join Dialtone to the spandsp peer.
  *
  *   node --import tsx test/dsp/qam/qam-peer.ts --role caller|answerer [--max-rate 1200|2400] [--send FILE]
- *        [--recv FILE] [--expect N] [--prbs N]
+ *        [--recv FILE] [--expect N] [--prbs N] [--v42]
+ *
+ * --v42: V.42 (LAPM, V.42bis) over the pump, required (no fallback), as a Dialtone caller with &Q5 would offer it.
  *
  * stderr: state changes, "RATE r" at exit, and with --prbs "BER {json}" (the O.150 PRBS, as spandsp-modem.c does).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { V22bisDataPump } from '../../../dsp/qam/v22bis-pump.ts';
+import { V42DataPump } from '../../../dsp/v42/v42-pump.ts';
 import { BerChecker, Prbs15 } from '../../bench/fsk-ber.ts';
 
 const args = process.argv.slice(2);
@@ -17,7 +20,8 @@ const opt = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const role = opt('--role') === 'answerer' ? 'answerer' : 'caller';
-const pump = new V22bisDataPump(role, { maxRate: opt('--max-rate') === '1200' ? 1200 : 2400 });
+const modem = new V22bisDataPump(role, { maxRate: opt('--max-rate') === '1200' ? 1200 : 2400 });
+const pump = args.includes('--v42') ? new V42DataPump(modem, { errorControl: 'required', compression: true }) : modem;
 const send = opt('--send') ? readFileSync(opt('--send')!) : new Uint8Array(0);
 const recvPath = opt('--recv');
 const expect = Number(opt('--expect') ?? -1);
@@ -34,7 +38,7 @@ let lastState = '';
 if (prbs > 0) {
   // PRBS mode: the pump's framer is bypassed; bits go straight to the scrambler and come straight out of the
   // descrambler (V22bisDataPump.syncData).
-  pump.syncData = {
+  modem.syncData = {
     nextBit: () => (prbsSent++ < prbs ? gen.next() : 1),
     putBit: (b: number) => checker.putBit(b),
   };
@@ -91,9 +95,9 @@ function step(): void {
 }
 if (process.env.QAM_TRACE) {
   setInterval(() => {}, 1 << 30).unref();
-  const p = pump as unknown as { sb1Bits: number; usb1Run: number; demod: { mseDb: number; adapt: string; carrier: boolean } };
-  const orig = pump.process.bind(pump);
-  pump.process = (r: Int16Array, t: Int16Array): void => {
+  const p = modem as unknown as { sb1Bits: number; usb1Run: number; demod: { mseDb: number; adapt: string; carrier: boolean } };
+  const orig = modem.process.bind(modem);
+  modem.process = (r: Int16Array, t: Int16Array): void => {
     orig(r, t);
     if (frame % 5 === 0)
       process.stderr.write(
