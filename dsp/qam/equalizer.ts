@@ -25,7 +25,7 @@ export class FseEqualizer {
   yIm = 0;
 
   constructor(taps = 16, centre = 9) {
-    if (taps % 2 !== 0) throw new RangeError(`FseEqualizer: ${taps} taps (an even number: the filter takes two a turn)`);
+    if (taps % 4 !== 0) throw new RangeError(`FseEqualizer: ${taps} taps (a multiple of 4: the filter takes four a turn)`);
     this.taps = taps;
     this.centre = centre;
     this.cRe = new Int32Array(taps);
@@ -55,18 +55,28 @@ export class FseEqualizer {
     const cIm = this.cIm;
     let ar = 0;
     let ai = 0;
-    // Two taps a turn (the loop overhead is a good part of the cost at 16 taps); `taps` is even.
-    for (let k = 0; k < n; k += 2) {
-      const xr = xRe[p + k];
-      const xi = xIm[p + k];
-      const cr = cRe[k] >> 14;
-      const ci = cIm[k] >> 14;
-      const xr1 = xRe[p + k + 1];
-      const xi1 = xIm[p + k + 1];
+    // Four taps a turn (the loop overhead is a good part of the cost at 16 taps); `taps` is a multiple of 4.
+    for (let k = 0; k < n; k += 4) {
+      const cr0 = cRe[k] >> 14;
+      const ci0 = cIm[k] >> 14;
       const cr1 = cRe[k + 1] >> 14;
       const ci1 = cIm[k + 1] >> 14;
-      ar += Math.imul(xr, cr) - Math.imul(xi, ci) + Math.imul(xr1, cr1) - Math.imul(xi1, ci1);
-      ai += Math.imul(xr, ci) + Math.imul(xi, cr) + Math.imul(xr1, ci1) + Math.imul(xi1, cr1);
+      const cr2 = cRe[k + 2] >> 14;
+      const ci2 = cIm[k + 2] >> 14;
+      const cr3 = cRe[k + 3] >> 14;
+      const ci3 = cIm[k + 3] >> 14;
+      const xr0 = xRe[p + k];
+      const xi0 = xIm[p + k];
+      const xr1 = xRe[p + k + 1];
+      const xi1 = xIm[p + k + 1];
+      const xr2 = xRe[p + k + 2];
+      const xi2 = xIm[p + k + 2];
+      const xr3 = xRe[p + k + 3];
+      const xi3 = xIm[p + k + 3];
+      ar += Math.imul(xr0, cr0) - Math.imul(xi0, ci0) + Math.imul(xr1, cr1) - Math.imul(xi1, ci1);
+      ar += Math.imul(xr2, cr2) - Math.imul(xi2, ci2) + Math.imul(xr3, cr3) - Math.imul(xi3, ci3);
+      ai += Math.imul(xr0, ci0) + Math.imul(xi0, cr0) + Math.imul(xr1, ci1) + Math.imul(xi1, cr1);
+      ai += Math.imul(xr2, ci2) + Math.imul(xi2, cr2) + Math.imul(xr3, ci3) + Math.imul(xi3, cr3);
     }
     // Q14 taps: scale back, with rounding; clamp before the shift so a runaway equaliser saturates, not wraps.
     ar = ar > 0x1fffc000 ? 0x1fffc000 : ar < -0x20000000 ? -0x20000000 : ar;

@@ -13,6 +13,8 @@ import { differentialDibit, FOUR_IM, FOUR_RE, INV_D2, slice4, sliceFour } from '
 
 export { CARRIER_OFF_DBM0, CARRIER_ON_DBM0 } from './v22-signal-detector.ts';
 
+if ((MF_TAPS - 1) % 4 !== 0) throw new Error(`V22Demodulator: ${MF_TAPS} matched-filter taps (1 + a multiple of 4 expected)`);
+
 /** Samples taken into the history per pass (one 20 ms frame). */
 const CHUNK = 160;
 /** Half a symbol period in Q16 samples: 8000 / 1200 = 6⅔. */
@@ -210,19 +212,22 @@ export class V22Demodulator {
     const ci = this.mfIm;
     const p = this.hPos;
     const hist = this.hist;
-    // |x| < 2^15 and Σ|c| ≈ 1.3·2^15 keep every partial sum below 2^31, so Int32 adds are exact. Two taps a turn
-    // (even and odd sums apart): the loop overhead is a good part of the cost of a short filter.
+    // |x| < 2^15 and Σ|c| ≈ 1.3·2^15 keep every partial sum below 2^31, so Int32 adds are exact. Four taps a turn
+    // after the first (even and odd sums apart; MF_TAPS − 1 is a multiple of 4): the loop overhead is a good part of
+    // the cost of a short filter.
     let ar = Math.imul(hist[p], cr[base]);
     let ai = Math.imul(hist[p], ci[base]);
     let br = 0;
     let bi = 0;
-    for (let k = 1; k < MF_TAPS; k += 2) {
+    for (let k = 1; k < MF_TAPS; k += 4) {
       const x = hist[p + k];
       const y = hist[p + k + 1];
-      ar = (ar + Math.imul(x, cr[base + k])) | 0;
-      ai = (ai + Math.imul(x, ci[base + k])) | 0;
-      br = (br + Math.imul(y, cr[base + k + 1])) | 0;
-      bi = (bi + Math.imul(y, ci[base + k + 1])) | 0;
+      const u = hist[p + k + 2];
+      const v = hist[p + k + 3];
+      ar = (ar + Math.imul(x, cr[base + k]) + Math.imul(u, cr[base + k + 2])) | 0;
+      ai = (ai + Math.imul(x, ci[base + k]) + Math.imul(u, ci[base + k + 2])) | 0;
+      br = (br + Math.imul(y, cr[base + k + 1]) + Math.imul(v, cr[base + k + 3])) | 0;
+      bi = (bi + Math.imul(y, ci[base + k + 1]) + Math.imul(v, ci[base + k + 3])) | 0;
     }
     ar = (ar + br + 0x4000) >> 15;
     ai = (ai + bi + 0x4000) >> 15;
