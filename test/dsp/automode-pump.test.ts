@@ -12,6 +12,7 @@ import { BELL103_ORIGINATE } from '../../dsp/fsk/specs.ts';
 import { TonePresence } from '../../dsp/fsk/tone-presence.ts';
 import { ReceiverTap } from '../../dsp/tap.ts';
 import { AsyncFramer } from '../../dsp/uart/async-framer.ts';
+import { PumpPair } from '../helpers/pump-pair.ts';
 import { randomBytes } from '../helpers/random.ts';
 
 const SETTINGS = { txLevelDbm0: -10, carrierDetectMs: 600, carrierLossMs: 1400 };
@@ -26,10 +27,7 @@ function call(
   const late = opts.callerFromFrame ?? 0;
   const ab = lineModel({ bandLimit: true, snrDb: 30, seed: 3 });
   const ba = lineModel({ bandLimit: true, snrDb: 30, seed: 4 });
-  const cTx = new Int16Array(FRAME_SAMPLES);
-  const aTx = new Int16Array(FRAME_SAMPLES);
-  const cRx = new Int16Array(FRAME_SAMPLES);
-  const aRx = new Int16Array(FRAME_SAMPLES);
+  const pair = new PumpPair(caller, answerer, ab, ba);
   const sent = randomBytes(300, 9);
   const callerGot: number[] = [];
   const answererGot: number[] = [];
@@ -37,12 +35,7 @@ function call(
   let queuedAt = -1;
   for (let f = 0; f < seconds * 50; f++) {
     // A caller that comes to the line late has heard nothing and sent nothing before.
-    if (f >= late) caller.process(cRx, cTx);
-    answerer.process(aRx, aTx);
-    aRx.set(cTx);
-    ab.process(aRx, FRAME_SAMPLES);
-    cRx.set(aTx);
-    ba.process(cRx, FRAME_SAMPLES);
+    pair.step(f >= late);
     if (queuedAt < 0 && caller.state === 'connected' && answerer.state === 'connected') {
       connectS = f / 50;
       // A short pause after both connect: the FSK pumps' receivers look for a start bit only after carrier detect.
@@ -158,18 +151,10 @@ test('automode answerer: a Bell 103 caller that sends data 200 ms after its mark
     const answerer = new AutomodePump(SETTINGS);
     const ab = lineModel({ bandLimit: true, snrDb: 30, seed });
     const ba = lineModel({ bandLimit: true, snrDb: 30, seed: seed + 100 });
-    const cTx = new Int16Array(FRAME_SAMPLES);
-    const aTx = new Int16Array(FRAME_SAMPLES);
-    const cRx = new Int16Array(FRAME_SAMPLES);
-    const aRx = new Int16Array(FRAME_SAMPLES);
+    const pair = new PumpPair(caller, answerer, ab, ba);
     const got: number[] = [];
     for (let f = 0; f < 20 * 50 && got.length < payload.length; f++) {
-      caller.process(cRx, cTx);
-      answerer.process(aRx, aTx);
-      aRx.set(cTx);
-      ab.process(aRx, FRAME_SAMPLES);
-      cRx.set(aTx);
-      ba.process(cRx, FRAME_SAMPLES);
+      pair.step();
       for (let b = answerer.rx.shift(); b >= 0; b = answerer.rx.shift()) got.push(b);
     }
     t.is(answerer.identified, 'bell103', `seed ${seed}`);
@@ -233,17 +218,9 @@ test('automode answerer: retrains, line figures and a receiver tap come from the
   const answerer = new AutomodePump(SETTINGS);
   const tap = new ReceiverTap(64);
   answerer.setTap(tap); // attached before the caller is known: it must follow the call to its pump
-  const line = lineModel({ bandLimit: true, snrDb: 30, seed: 5 });
-  const cTx = new Int16Array(FRAME_SAMPLES);
-  const aTx = new Int16Array(FRAME_SAMPLES);
-  const cRx = new Int16Array(FRAME_SAMPLES);
-  const aRx = new Int16Array(FRAME_SAMPLES);
+  const pair = new PumpPair(caller, answerer, lineModel({ bandLimit: true, snrDb: 30, seed: 5 }), null);
   for (let f = 0; f < 20 * 50 && !(answerer.state === 'connected' && caller.state === 'connected'); f++) {
-    caller.process(cRx, cTx);
-    answerer.process(aRx, aTx);
-    aRx.set(cTx);
-    line.process(aRx, FRAME_SAMPLES);
-    cRx.set(aTx);
+    pair.step();
   }
   t.is(answerer.identified, 'v22bis');
   t.is(answerer.retrains, answerer.current.retrains);

@@ -14,6 +14,7 @@ import { HIGH_CHANNEL_HZ, LOW_CHANNEL_HZ, V22Modulator } from '../../../dsp/qam/
 import { V22Descrambler, V22Scrambler } from '../../../dsp/scrambler.ts';
 import { V22bisDataPump, type V22bisPumpOptions } from '../../../dsp/qam/v22bis-pump.ts';
 import { BerChecker, Prbs15, type BerResult } from '../../bench/fsk-ber.ts';
+import { PumpPair } from '../../helpers/pump-pair.ts';
 
 export interface LinkOptions {
   rate: 1200 | 2400;
@@ -153,22 +154,14 @@ export function connectCall(
   const a = new V22bisDataPump('answerer', opts.answerer);
   const ab = new ChannelChain(line(0));
   const ba = new ChannelChain(line(1));
-  const cTx = new Int16Array(FRAME_SAMPLES);
-  const aTx = new Int16Array(FRAME_SAMPLES);
-  const cRx = new Int16Array(FRAME_SAMPLES);
-  const aRx = new Int16Array(FRAME_SAMPLES);
+  const pair = new PumpPair(c, a, ab, ba);
   const sent = new Uint8Array(300);
   for (let i = 0, s = seed >>> 0; i < sent.length; i++) sent[i] = (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 24;
   let connectedAt = -1;
   const got = [0, 0];
   const ok = [0, 0];
   for (let f = 0; f < 50 * 12; f++) {
-    c.process(cRx, cTx);
-    a.process(aRx, aTx);
-    aRx.set(cTx);
-    ab.process(aRx, FRAME_SAMPLES);
-    cRx.set(aTx);
-    ba.process(cRx, FRAME_SAMPLES);
+    pair.step();
     if (connectedAt < 0 && c.state === 'connected' && a.state === 'connected') {
       c.tx.queue.write(sent);
       a.tx.queue.write(sent);

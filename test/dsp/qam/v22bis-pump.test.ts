@@ -8,6 +8,7 @@ import { Awgn } from '../../../dsp/channel/awgn.ts';
 import { BandLimit } from '../../../dsp/channel/band-limit.ts';
 import { FrequencyOffset } from '../../../dsp/channel/frequency-offset.ts';
 import { connectCall, GroupDelayDistortion } from './link.ts';
+import { PumpPair } from '../../helpers/pump-pair.ts';
 
 interface CallResult {
   caller: V22bisDataPump;
@@ -198,10 +199,7 @@ test('fallback on a poor line (issue 4): at 8 dB SNR 2400 bit/s errs; the pair r
   const a = new V22bisDataPump('answerer');
   const ab = lineModel({ snrDb: 8, bandLimit: true, seed: 3 });
   const ba = lineModel({ snrDb: 8, bandLimit: true, seed: 4 });
-  const cTx = new Int16Array(FRAME_SAMPLES);
-  const aTx = new Int16Array(FRAME_SAMPLES);
-  const cRx = new Int16Array(FRAME_SAMPLES);
-  const aRx = new Int16Array(FRAME_SAMPLES);
+  const pair = new PumpPair(c, a, ab, ba);
   const idle = randomBytes(64, 11);
   const sent = randomBytes(1200, 12);
   const got: number[][] = [[], []];
@@ -209,12 +207,7 @@ test('fallback on a poor line (issue 4): at 8 dB SNR 2400 bit/s errs; the pair r
   let queuedAt = -1;
   let quiet = 0;
   for (let f = 0; f < 50 * 30; f++) {
-    c.process(cRx, cTx);
-    a.process(aRx, aTx);
-    aRx.set(cTx);
-    ab.process(aRx, FRAME_SAMPLES);
-    cRx.set(aTx);
-    ba.process(cRx, FRAME_SAMPLES);
+    pair.step();
     const both = c.state === 'connected' && a.state === 'connected';
     // Characters both ways all along; at 2400 bit/s they come out with errors.
     if (queuedAt < 0) {

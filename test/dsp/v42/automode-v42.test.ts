@@ -8,10 +8,10 @@ import { AutomodePump } from '../../../dsp/automode-pump.ts';
 import { lineModel } from '../../../dsp/channel/line-model.ts';
 import { createDataPump, type Modulation } from '../../../dsp/pump-factory.ts';
 import type { DataPump } from '../../../dsp/pump.ts';
-import { FRAME_SAMPLES } from '../../../dsp/q15.ts';
 import { V42DataPump, type V42Options } from '../../../dsp/v42/v42-pump.ts';
 import { connectSuffix } from '../../../firmware-app/error-control.ts';
 import { randomBytes } from '../../helpers/random.ts';
+import { PumpPair } from '../../helpers/pump-pair.ts';
 
 const SETTINGS = { txLevelDbm0: -10, carrierDetectMs: 600, carrierLossMs: 1400 };
 const V42BIS: V42Options = { errorControl: 'auto', compression: true };
@@ -30,18 +30,13 @@ function call(caller: DataPump, sent: Uint8Array, seconds: number, v42 = V42BIS)
   if (!(answerer instanceof V42DataPump)) throw new Error('automode with V.42 options: not a V42DataPump');
   const ab = lineModel({ bandLimit: true, snrDb: 30, seed: 5 });
   const ba = lineModel({ bandLimit: true, snrDb: 30, seed: 6 });
-  const [cTx, aTx, cRx, aRx] = [0, 0, 0, 0].map(() => new Int16Array(FRAME_SAMPLES));
+  const pair = new PumpPair(caller, answerer, ab, ba);
   const callerGot: number[] = [];
   const answererGot: number[] = [];
   let connectS = NaN;
   let queuedAt = -1;
   for (let f = 0; f < seconds * 50; f++) {
-    caller.process(cRx, cTx);
-    answerer.process(aRx, aTx);
-    aRx.set(cTx);
-    ab.process(aRx, FRAME_SAMPLES);
-    cRx.set(aTx);
-    ba.process(cRx, FRAME_SAMPLES);
+    pair.step();
     if (queuedAt < 0 && caller.state === 'connected' && answerer.state === 'connected') {
       connectS = f / 50;
       queuedAt = f + 50; // the FSK receivers look for a start bit only after carrier detect

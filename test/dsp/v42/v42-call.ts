@@ -7,9 +7,9 @@ import { lineModel, type LineModelOptions } from '../../../dsp/channel/line-mode
 import { NoiseBursts } from '../../../dsp/channel/noise-bursts.ts';
 import { ChannelChain, type ChannelStage } from '../../../dsp/channel/stage.ts';
 import type { DataPump } from '../../../dsp/pump.ts';
-import { FRAME_SAMPLES } from '../../../dsp/q15.ts';
 import { V22bisDataPump } from '../../../dsp/qam/v22bis-pump.ts';
 import { V42DataPump, type V42Options } from '../../../dsp/v42/v42-pump.ts';
+import { PumpPair } from '../../helpers/pump-pair.ts';
 
 export interface V42CallOptions {
   /** V.42 settings of each end; null: a plain modem without V.42. */
@@ -89,10 +89,7 @@ export function runV42Call(o: V42CallOptions): V42CallResult {
   };
   const ab = chain(3);
   const ba = chain(4);
-  const cTx = new Int16Array(FRAME_SAMPLES);
-  const aTx = new Int16Array(FRAME_SAMPLES);
-  const cRx = new Int16Array(FRAME_SAMPLES);
-  const aRx = new Int16Array(FRAME_SAMPLES);
+  const pair = new PumpPair(c.pump, a.pump, ab, ba);
   const frames = o.seconds * 50;
   let f = 0;
   let settle = 50; // a second more once all seems through (a modem without V.42 adds characters of its own)
@@ -100,12 +97,7 @@ export function runV42Call(o: V42CallOptions): V42CallResult {
   for (; f < frames; f++) {
     if (o.hangupAtS !== undefined && f === o.hangupAtS * 50) (c.pump as V42DataPump).disconnect();
     if (o.hangupAtS !== undefined && f > o.hangupAtS * 50 && releasedAtS === undefined && (c.pump as V42DataPump).released) releasedAtS = f / 50;
-    c.pump.process(cRx, cTx);
-    a.pump.process(aRx, aTx);
-    aRx.set(cTx);
-    ab.process(aRx, FRAME_SAMPLES);
-    cRx.set(aTx);
-    ba.process(cRx, FRAME_SAMPLES);
+    pair.step();
     c.step(f, o.toCaller.length);
     a.step(f, o.toAnswerer.length);
     if (c.pump.state === 'carrier-lost' || a.pump.state === 'carrier-lost') {
