@@ -1,13 +1,9 @@
-/** The shapes the server sends (firmware-app/panel/live-feed.ts, call-log.ts), as the page reads them. */
-export interface LineQuality {
-  snrDb: number | null;
-  rxLevelDbm0: number | null;
-  carrierOffsetHz: number | null;
-  eqMseDb: number | null;
-  berEstimate: number | null;
-  retrains: number | null;
-}
+import type { LineQuality } from '../line-quality.ts';
 
+// The line figures are the server's own type (type-only: nothing of the server is bundled into the page).
+export type { LineQuality };
+
+/** The shapes the server sends (firmware-app/panel/live-feed.ts, call-log.ts), as the page reads them. */
 export interface Snapshot {
   panel: {
     state: string;
