@@ -70,6 +70,7 @@ const ROUTES = [
 
 /** What a telephone number of the simulated exchange reaches. */
 export type NumberRoute = Static<(typeof ROUTES)[number]>;
+export type ModemRoute = Extract<NumberRoute, { kind: 'modem' }>;
 
 const DEFINITIONS = {
   ...LEAVES,
@@ -121,6 +122,7 @@ const Leds = Section({
 /** The GPIO chip for LEDs and control lines: probed (auto), or named. */
 const Gpio = Section({
   backend: Enum(['auto', 'chardev', 'sysfs', 'fake']),
+  /** chardev: the device (/dev/gpiochip0); null picks the chip of the 40-pin header by its label. */
   chip: Type.Optional(
     NullableString({ pattern: '^/dev/gpiochip[0-9]+$', expected: "null (the header's chip, found by its label) or a device such as /dev/gpiochip0" }),
   ),

@@ -1,5 +1,6 @@
 import type { AudioDevice } from '../hal/audio/audio-device.ts';
 import { FrameClock } from './frame-clock.ts';
+import type { DialtoneConfig } from '../config/schema.ts';
 
 /**
  * The frame clock when the call's audio comes from a real device: while the device runs, each tick is one frame
@@ -8,7 +9,7 @@ import { FrameClock } from './frame-clock.ts';
  */
 export class AudioClock extends FrameClock {
   constructor(
-    mode: 'realtime' | 'fast',
+    mode: DialtoneConfig['clock'],
     private readonly device: () => AudioDevice | null,
   ) {
     super(mode);

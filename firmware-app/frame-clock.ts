@@ -1,4 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { DialtoneConfig } from '../config/schema.ts';
 
 /**
  * The audio clock in simulation: one tick per 20 ms frame. `realtime` paces frames to the wall clock (a person is
@@ -11,7 +12,7 @@ export class FrameClock {
   /** Simulated line time in ms since start. */
   lineMs = 0;
 
-  constructor(readonly mode: 'realtime' | 'fast') {}
+  constructor(readonly mode: DialtoneConfig['clock']) {}
 
   async tick(): Promise<void> {
     this.lineMs += 20;

@@ -3,7 +3,7 @@ import type { GpioChip } from '../hal/gpio/gpio.ts';
 import type { PhoneLine } from '../hal/line/phone-line.ts';
 import type { SimulatedExchange } from '../hal/line/simulated-exchange.ts';
 import { AudioClock } from './audio-clock.ts';
-import type { DialtoneConfig } from './config.ts';
+import type { DialtoneConfig } from '../config/schema.ts';
 import { FrameClock } from './frame-clock.ts';
 
 /** The telephone line the configuration names, its audio device, and the clock that drives the modem's frames. */

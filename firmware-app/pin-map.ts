@@ -2,14 +2,10 @@
  * The GPIO pin map: every BCM pin the configuration gives out (LEDs, RS-232 control lines; the line interface adds
  * its own to PIN_SECTIONS), checked before anything is opened: no pin twice, none on the UART's own pins.
  */
-export type ControlCircuit = 'DCD' | 'DSR' | 'RI' | 'CTS' | 'DTR' | 'RTS';
+import type { DialtoneConfig } from '../config/schema.ts';
 
-/** The part of the configuration this module reads (DialtoneConfig fits it). */
-export interface PinConfig {
-  serial: { backend: string; rtscts?: boolean };
-  leds: { backend: string; pins?: Record<string, number | undefined> };
-  controlLines?: { backend: string; pins?: Partial<Record<ControlCircuit, number>> };
-}
+/** The part of the configuration this module reads. */
+export type PinConfig = Pick<DialtoneConfig, 'serial' | 'leds'> & Partial<Pick<DialtoneConfig, 'controlLines'>>;
 
 export interface PinIssue {
   path: string[];

@@ -1,30 +1,19 @@
 /**
  * Backend selection: the configuration picks real or simulated parts, and the rest of the program cannot tell them
- * apart. The shape of the configuration is restated here (hal/ does not import firmware-app/).
+ * apart. The configuration's types come from config/ (below hal/ and firmware-app/ both).
  */
+import type { DialtoneConfig } from '../config/schema.ts';
 import type { GpioChip } from './gpio/gpio.ts';
-import type { GpioBackend } from './gpio/open-chip.ts';
-import type { LedName, LedPanel } from './leds/led-panel.ts';
+import type { LedPanel } from './leds/led-panel.ts';
 import { TerminalLedPanel } from './leds/terminal-panel.ts';
-import type { ControlPinMap, GpioControlLines } from './lines/gpio-control-lines.ts';
+import type { GpioControlLines } from './lines/gpio-control-lines.ts';
 import type { DtePort } from './serial/dte-port.ts';
 import { PtyPort } from './serial/pty-port.ts';
 
 // The real backends are imported when configured: serialport and the GPIO code stay out of a simulation's start-up.
 
-export interface HardwareConfig {
-  serial: {
-    backend: 'pty' | 'serialport' | 'tcp';
-    link: string;
-    device?: string | null;
-    baudRate?: number;
-    rtscts?: boolean;
-    tcp?: { host: string; port: number };
-  };
-  leds: { backend: 'terminal' | 'none' | 'gpio'; pins?: Partial<Record<LedName, number>>; activeLow?: boolean; blinkMs?: number };
-  gpio?: { backend: GpioBackend; chip?: string | null };
-  controlLines?: { backend: 'simulated' | 'gpio'; pins?: ControlPinMap; activeLow?: boolean; debounceMs?: number };
-}
+/** The sections this factory reads; gpio (auto) and controlLines (simulated) may be left out. */
+export type HardwareConfig = Pick<DialtoneConfig, 'serial' | 'leds'> & Partial<Pick<DialtoneConfig, 'gpio' | 'controlLines'>>;
 
 export interface Hardware {
   port: DtePort;

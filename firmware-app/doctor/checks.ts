@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CharDevGpioChip, HEADER_CHIP_LABELS } from '../../hal/gpio/chardev-chip.ts';
 import { probeGpio } from '../../hal/gpio/open-chip.ts';
 import { PIN_SECTIONS } from '../pin-map.ts';
-import type { DialtoneConfig } from '../config.ts';
+import type { DialtoneConfig } from '../../config/schema.ts';
 import type { DoctorCheck, DoctorContext, Finding } from './doctor.ts';
 import { LINE_CHECKS } from './line-checks.ts';
 

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError, formatIssue, loadConfig } from '../config.ts';
-import type { DialtoneConfig } from '../config.ts';
+import type { DialtoneConfig } from '../../config/schema.ts';
 import { DOCTOR_CHECKS, userGroups } from './checks.ts';
 import { runChecks } from './doctor.ts';
 import type { DoctorContext } from './doctor.ts';

@@ -2,7 +2,7 @@
  * `dialtone doctor`: checks the configured devices and permissions and says what is wrong and how to fix it. Each
  * check is a function in DOCTOR_CHECKS (checks.ts); other parts (audio, Bluetooth) add theirs to that list.
  */
-import type { DialtoneConfig } from '../config.ts';
+import type { DialtoneConfig } from '../../config/schema.ts';
 
 export type Verdict = 'ok' | 'warn' | 'fail';
 

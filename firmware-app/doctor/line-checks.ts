@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import type { DialtoneConfig } from '../config.ts';
+import type { DialtoneConfig } from '../../config/schema.ts';
 import { audioDefaults } from '../line-factory.ts';
 import type { DoctorCheck, DoctorContext, Finding } from './doctor.ts';
 

@@ -3,7 +3,7 @@
  * server. `startPanel` returns the URL to print, or null when the panel is off or could not start (the modem runs
  * on either way; the reason is logged).
  */
-import type { DialtoneConfig } from '../config.ts';
+import type { DialtoneConfig } from '../../config/schema.ts';
 import { ConfigError, formatIssue, loadConfig } from '../config.ts';
 import type { Modem } from '../modem.ts';
 import { lazyAssets } from './build.ts';

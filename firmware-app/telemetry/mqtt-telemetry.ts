@@ -3,7 +3,7 @@ import { connect } from 'mqtt';
 import type { IClientOptions, IClientPublishOptions, MqttClient } from 'mqtt';
 import type { DataPump } from '../../dsp/pump.ts';
 import type { LedState } from '../../hal/leds/led-panel.ts';
-import type { DialtoneConfig } from '../config.ts';
+import type { DialtoneConfig } from '../../config/schema.ts';
 import type { ModemEvents, ModemState } from '../modem.ts';
 import { lineQuality } from '../panel/line-quality.ts';
 import { IN_CALL, callPayload, discoveryMessages, statePayload, topicsFor } from './payloads.ts';

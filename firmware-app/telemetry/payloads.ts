@@ -3,7 +3,7 @@
  * call, line quality, and Home Assistant discovery. No I/O here; telemetry/mqtt-telemetry.ts sends them.
  */
 import type { LedState } from '../../hal/leds/led-panel.ts';
-import type { NumberRoute } from '../config.ts';
+import type { NumberRoute } from '../../config/schema.ts';
 import type { CallRecord, ModemState } from '../modem.ts';
 import { PRODUCT, VERSION } from '../product.ts';
 

@@ -3,15 +3,11 @@ import type { GpioChipAddon } from './chardev-chip.ts';
 import { FakeGpioChip } from './fake-chip.ts';
 import { GpioError } from './gpio.ts';
 import type { GpioChip } from './gpio.ts';
+import type { GpioConfig } from '../../config/schema.ts';
 import { listSysfsChips, SYSFS_GPIO, SysfsGpioChip } from './sysfs-chip.ts';
 
-export type GpioBackend = 'auto' | 'chardev' | 'sysfs' | 'fake';
-
-export interface GpioConfig {
-  backend: GpioBackend;
-  /** chardev: the device (/dev/gpiochip0); null picks the chip of the 40-pin header by its label. */
-  chip?: string | null;
-}
+export type { GpioConfig } from '../../config/schema.ts';
+export type GpioBackend = GpioConfig['backend'];
 
 /** Where to look (tests point these at a scratch directory). */
 export interface GpioProbeEnv {

@@ -3,6 +3,7 @@ import { createDataPump } from '../../dsp/pump-factory.ts';
 import type { Modulation } from '../../dsp/pump-factory.ts';
 import type { DataPump } from '../../dsp/pump.ts';
 import type { FarParty } from './far-party.ts';
+import type { ModemRoute } from '../../config/schema.ts';
 
 const BANNER = '\r\nDialtone echo host: what you type comes back.\r\n';
 
@@ -13,7 +14,7 @@ export class EchoModemParty implements FarParty {
   private gone = false;
 
   /** `errorControl`: V.42 (with fallback to a normal connection), and V.42bis, offered to callers (V.22 family). */
-  constructor(modulation: Modulation, answerToneMs = DEFAULT_TIMINGS.answerToneMs, errorControl: 'none' | 'v42' | 'v42bis' = 'none') {
+  constructor(modulation: Modulation, answerToneMs = DEFAULT_TIMINGS.answerToneMs, errorControl: NonNullable<ModemRoute['errorControl']> = 'none') {
     const { txLevelDbm0, carrierDetectMs, carrierLossMs } = DEFAULT_TIMINGS;
     const v42 = errorControl === 'none' ? null : { errorControl: 'auto' as const, compression: errorControl === 'v42bis' };
     this.pump = createDataPump(modulation, 'answerer', { txLevelDbm0, carrierDetectMs, carrierLossMs, answerToneMs, v42 });

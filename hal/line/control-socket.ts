@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { dirname } from 'node:path';
-import type { LineModelConfig } from '../../firmware-app/config.ts';
+import type { LineModelConfig } from '../../config/schema.ts';
 import type { FarParty } from './far-party.ts';
 import type { CallLeg, IncomingCall } from './phone-line.ts';
 import { FrameReader, frameToBuffer } from './program-party.ts';

@@ -3,7 +3,7 @@ import { Awgn } from '../../dsp/channel/awgn.ts';
 import { ChannelChain } from '../../dsp/channel/stage.ts';
 import type { ChannelStage } from '../../dsp/channel/stage.ts';
 import { FRAME_SAMPLES } from '../../dsp/q15.ts';
-import type { LineModelConfig, NumberRoute } from '../../firmware-app/config.ts';
+import type { LineModelConfig, NumberRoute } from '../../config/schema.ts';
 import { EchoModemParty } from './builtin-modem-party.ts';
 import type { FarParty } from './far-party.ts';
 import type { CallLeg, CallProgress, IncomingCall, PhoneLine } from './phone-line.ts';
