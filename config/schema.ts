@@ -61,7 +61,9 @@ const ROUTES = [
     kind: Const('modem'),
     modulation: Ref(LEAVES, 'modulation'),
     host: Enum(['echo']),
-    errorControl: Type.Optional(Enum(['none', 'v42', 'v42bis'], { expected: 'none, v42 (LAPM with fallback) or v42bis (LAPM and compression); V.22 family only' })),
+    errorControl: Type.Optional(
+      Enum(['none', 'v42', 'v42bis'], { expected: 'none, v42 (LAPM with fallback) or v42bis (LAPM and compression); V.22 family only' }),
+    ),
   }),
   Section({ kind: Const('busy') }),
   Section({ kind: Const('no-answer') }),
@@ -190,7 +192,10 @@ const topic = '^[^#+\\s]+$';
 
 const Mqtt = Section({
   enabled: Type.Boolean(),
-  url: NullableString({ pattern: '^(mqtt|mqtts|ws|wss)://[^\\s/]+(:[0-9]+)?(/\\S*)?$', expected: 'a broker URL such as mqtt://broker.lan:1883 or mqtts://broker.lan:8883' }),
+  url: NullableString({
+    pattern: '^(mqtt|mqtts|ws|wss)://[^\\s/]+(:[0-9]+)?(/\\S*)?$',
+    expected: 'a broker URL such as mqtt://broker.lan:1883 or mqtts://broker.lan:8883',
+  }),
   username: NullableString(),
   passwordFile: NullableString({ pattern: '^/', expected: 'an absolute path to a file holding the password' }),
   tls: Section({
