@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 
 /**
- * `dialtone ring`: call a running daemon from a program that speaks lock-step audio (see README, "A program calling
- * Dialtone"). With a command, it is started once the daemon answers and its stdin/stdout carry the audio; with
+ * `dialtone ring`: call a running daemon from a program that speaks lock-step audio (see docs/contracts.md, "A program
+ * calling Dialtone"). With a command, it is started once the daemon answers and its stdin/stdout carry the audio; with
  * --stdio, this process's own stdin/stdout do (so an exchange route can bridge two daemons).
  */
 export async function ring(opts: { socket: string; from: string; command?: string; stdio: boolean; log: (l: string) => void }): Promise<number> {

@@ -6,7 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 out="${1:-$here/stage-dialtone/02-app/files/dialtone.tar.gz}"
-paths=(bin config dsp firmware-app hal systemd binding.gyp package.json package-lock.json README.md tsconfig.json)
+paths=(bin config docs dsp firmware-app hal systemd binding.gyp package.json package-lock.json README.md tsconfig.json)
 mkdir -p "$(dirname "$out")"
 # git archive: exactly what is committed at HEAD, reproducible, nothing from a developer's working tree.
 git -C "$repo" archive --format=tar.gz --prefix=dialtone/ -o "$out" HEAD -- "${paths[@]}"

@@ -56,7 +56,7 @@ async function bluetoothFindings(ctx: DoctorContext): Promise<Finding[]> {
       out.push({
         verdict: 'fail',
         what: bt.phone ? `oFono has no hands-free link to ${bt.phone}` : 'oFono has no hands-free phone',
-        fix: 'pair, trust and connect the phone with bluetoothctl (README, *The telephone line*); is Bluetooth on on the phone?',
+        fix: 'pair, trust and connect the phone with bluetoothctl (docs/hardware.md, *Bluetooth phone*); is Bluetooth on on the phone?',
       });
     else if (!mine.interfaces.includes('org.ofono.VoiceCallManager'))
       out.push({
@@ -72,7 +72,7 @@ async function bluetoothFindings(ctx: DoctorContext): Promise<Finding[]> {
         : {
             verdict: 'fail',
             what: 'BlueALSA is not running (no SCO audio)',
-            fix: 'apt-get install bluez-alsa-utils; run bluealsa -p hfp-ofono (README has the systemd drop-in)',
+            fix: 'apt-get install bluez-alsa-utils; run bluealsa -p hfp-ofono (docs/hardware.md has the systemd drop-in)',
           },
     );
   } catch (err) {

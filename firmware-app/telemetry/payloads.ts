@@ -86,7 +86,7 @@ export function callPayload(r: CallRecord, routes: Record<string, NumberRoute>, 
   };
 }
 
-/** Line quality during a call, as the data pump measures it; what a pump does not measure is null (see README). */
+/** Line quality during a call, as the data pump measures it; what a pump does not measure is null (see docs/appliance.md, *Telemetry*). */
 export interface LinePayload {
   state: ModemState;
   lineS: number;

@@ -29,7 +29,7 @@ export interface AlsaAudioOptions {
 const RESTART_WINDOW_MS = 10_000;
 const MAX_RESTARTS = 5;
 
-/** ALSA audio through `arecord`/`aplay` child processes, resampled at the edge (see README, *Audio*). */
+/** ALSA audio through `arecord`/`aplay` child processes, resampled at the edge (see docs/hardware.md, *Audio*). */
 export class AlsaAudioDevice implements AudioDevice {
   readonly name: string;
   readonly stats: AudioStats = newAudioStats();

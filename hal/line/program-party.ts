@@ -51,7 +51,7 @@ export function frameToBuffer(frame: Int16Array): Buffer {
 }
 
 /**
- * An external program joined to the call in lock step (the public contract in the README): each frame we write
+ * An external program joined to the call in lock step (the public contract in docs/contracts.md): each frame we write
  * the 160 samples it hears to its stdin, then read the 160 it says from its stdout. Its stderr goes to the log.
  */
 export class ProgramParty implements FarParty {

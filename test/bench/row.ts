@@ -1,4 +1,4 @@
-/** One benchmark figure: a flat object, as written to the JSON file (see README, Benchmarks as data). */
+/** One benchmark figure: a flat object, as written to the JSON file (see docs/contracts.md, Benchmarks as data). */
 export type BenchRow = { kind: string; modulation: string } & Record<string, string | number | boolean | null>;
 
 /** A bench case: a module in test/bench/cases/ whose default export returns its rows. */

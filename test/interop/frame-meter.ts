@@ -1,6 +1,6 @@
 /**
- * `node --import tsx test/interop/frame-meter.ts COUNT_FILE -- COMMAND...`: runs a lock-step program (see the
- * README's "A number routed to an external program") with its stdin and stdout passed through unchanged, and
+ * `node --import tsx test/interop/frame-meter.ts COUNT_FILE -- COMMAND...`: runs a lock-step program (see
+ * docs/contracts.md, "A number routed to an external program") with its stdin and stdout passed through unchanged, and
  * keeps COUNT_FILE holding the number of 20 ms frames it has answered so far (rewritten every 25 frames and at
  * the end): the line time of a call as the exchange sees it, for tests that run on the fast clock.
  */

@@ -1,7 +1,7 @@
 /**
  * Issue 11 in a real browser: during a simulated V.22bis call (5552400, AT+MS=V22B) the page shows a constellation
  * clustered on the 16 points, an SNR within 2 dB of the channel model's 30 dB, and the LEDs of a connected
- * 2400 bit/s call; a screenshot is saved (run/panel.png; docs/panel.png in the README is one). Then a caller ID
+ * 2400 bit/s call; a screenshot is saved (run/panel.png; docs/panel.png in the README and docs/panel.md is one). Then a caller ID
  * full of markup appears in the call log as text.
  */
 import { mkdirSync } from 'node:fs';
