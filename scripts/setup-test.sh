@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs what the tests need: Debian's independent modem implementations and tools, then the npm packages.
+# Installs what the tests need: Debian's independent modem implementations and tools, the reference speech codecs'
+# headers (amr-ref.c links against them) and sbc-tools (sbcenc/sbcdec for mSBC), then the npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs=(libspandsp-dev minimodem lrzsz picocom ppp tmux libgsm-tools pkg-config build-essential python3 mosquitto systemd shellcheck socat chromium sox alsa-utils dbus-daemon)
+pkgs=(libspandsp-dev minimodem lrzsz picocom ppp tmux libgsm-tools pkg-config build-essential python3 mosquitto systemd shellcheck socat chromium sox alsa-utils dbus-daemon
+  libopencore-amrnb-dev libopencore-amrwb-dev libvo-amrwbenc-dev libsbc-dev sbc-tools)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
