@@ -51,6 +51,12 @@ export interface CodecStage extends ChannelStage {
   readonly spec: CodecSpec;
   /** Frames passed through, and frames handed to the decoder as lost. */
   readonly stats: { frames: number; erased: number };
+  /**
+   * The stage's own fixed delay in 8000 Hz samples: one codec frame of buffering, plus the resamplers' group delays
+   * around a 16 kHz codec (may be fractional). The codec's algorithmic look-ahead comes on top
+   * (docs/codecs-notes.md gives it per codec).
+   */
+  readonly delaySamples: number;
   /** Releases the native codec state; the stage must not be used afterwards. */
   close(): void;
 }

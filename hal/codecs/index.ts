@@ -3,6 +3,7 @@
  * that runs the Debian library of that codec through the addon in native/. See docs/codecs-notes.md.
  */
 import { AmrNbStage } from './amr-nb.ts';
+import { AmrWbStage } from './amr-wb.ts';
 import type { CodecSpec, CodecStage } from './codec-stage.ts';
 import { CodecUnavailableError } from './codec-stage.ts';
 import { openCodecLibraries } from './native-addon.ts';
@@ -11,6 +12,7 @@ import { assertCodecSpec } from './validate.ts';
 
 export * from './codec-stage.ts';
 export { AmrNbCodec, AmrNbStage } from './amr-nb.ts';
+export { AmrWbCodec, AmrWbStage } from './amr-wb.ts';
 export { FrameErasures } from './erasures.ts';
 export { CODEC_LIBRARIES } from './native-addon.ts';
 export type { CodecLibrary, CodecLibraryPaths } from './native-addon.ts';
@@ -38,6 +40,8 @@ export function createCodecStage(spec: CodecSpec, opts: CodecStageOptions = {}):
   switch (spec.codec) {
     case 'amr-nb':
       return new AmrNbStage(spec, paths);
+    case 'amr-wb':
+      return new AmrWbStage(spec, paths);
     default:
       throw new Error(`codec ${spec.codec}: not built yet`);
   }
