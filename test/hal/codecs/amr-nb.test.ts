@@ -92,6 +92,7 @@ test("AMR-NB stage: any block lengths give opencore's samples one frame (160 sam
     stage.stats.erased,
     lost.reduce((a, b) => a + b, 0),
   );
+  t.is(stage.delaySamples, FRAME);
   stage.close();
 });
 
