@@ -4,6 +4,7 @@
  */
 import { AmrNbStage } from './amr-nb.ts';
 import { AmrWbStage } from './amr-wb.ts';
+import { MsbcStage } from './msbc.ts';
 import type { CodecSpec, CodecStage } from './codec-stage.ts';
 import { CodecUnavailableError } from './codec-stage.ts';
 import { openCodecLibraries } from './native-addon.ts';
@@ -13,6 +14,7 @@ import { assertCodecSpec } from './validate.ts';
 export * from './codec-stage.ts';
 export { AmrNbCodec, AmrNbStage } from './amr-nb.ts';
 export { AmrWbCodec, AmrWbStage } from './amr-wb.ts';
+export { MsbcCodec, MsbcStage } from './msbc.ts';
 export { FrameErasures } from './erasures.ts';
 export { CODEC_LIBRARIES } from './native-addon.ts';
 export type { CodecLibrary, CodecLibraryPaths } from './native-addon.ts';
@@ -42,8 +44,8 @@ export function createCodecStage(spec: CodecSpec, opts: CodecStageOptions = {}):
       return new AmrNbStage(spec, paths);
     case 'amr-wb':
       return new AmrWbStage(spec, paths);
-    default:
-      throw new Error(`codec ${spec.codec}: not built yet`);
+    case 'msbc':
+      return new MsbcStage(spec, paths);
   }
 }
 
