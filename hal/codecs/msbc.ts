@@ -72,7 +72,7 @@ class MsbcRoundTrip implements FrameCodec {
     this.codec.encode(input, this.frame);
     if (!lost) {
       this.codec.decode(this.frame, output);
-      this.last.set(output.subarray(0, MSBC_FRAME_SAMPLES));
+      this.last.set(output); // output is exactly one frame (FramedCodecStage sizes it)
       this.lostRun = 0;
     } else if (this.lostRun++ === 0) {
       output.set(this.last);
