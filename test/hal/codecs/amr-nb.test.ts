@@ -160,3 +160,20 @@ test('AMR-NB stage reset(): the same input gives the same output again', (t) => 
   t.deepEqual(again, first);
   stage.close();
 });
+
+test('DIALTONE_AMRNB_LIBRARY names the file to open: a nonexistent one makes the codec unavailable', (t) => {
+  const saved = process.env.DIALTONE_AMRNB_LIBRARY;
+  process.env.DIALTONE_AMRNB_LIBRARY = '/nonexistent/libopencore-amrnb.so.0';
+  try {
+    const err = probeCodecLibraries('amr-nb');
+    t.true(err instanceof CodecUnavailableError);
+    t.regex(
+      err?.message ?? '',
+      /^codec library \/nonexistent\/libopencore-amrnb\.so\.0 is not available \(install the Debian package libopencore-amrnb0\): .*No such file/,
+    );
+  } finally {
+    if (saved === undefined) delete process.env.DIALTONE_AMRNB_LIBRARY;
+    else process.env.DIALTONE_AMRNB_LIBRARY = saved;
+  }
+  t.is(probeCodecLibraries('amr-nb'), null);
+});
