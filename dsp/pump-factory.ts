@@ -1,3 +1,4 @@
+import { AutomodeCaller } from './automode-caller.ts';
 import { AutomodePump, type AnswerStandard } from './automode-pump.ts';
 import { DEFAULT_TIMINGS, FskDataPump } from './fsk/fsk-pump.ts';
 import { FSK_MODES } from './fsk/specs.ts';
@@ -8,8 +9,8 @@ import { V42DataPump, type V42Options } from './v42/v42-pump.ts';
 
 /**
  * Every modulation Dialtone offers, by the name configuration and telemetry use. 'auto': answering, the automode
- * answerer (dsp/automode-pump.ts: V.22bis, V.22, Bell 212A, V.21 or Bell 103, whichever calls); calling, V.22bis
- * (which takes V.22 or Bell 212A from what answers).
+ * answerer (dsp/automode-pump.ts: V.22bis, V.22, Bell 212A, V.21 or Bell 103, whichever calls); calling, the
+ * automode caller (dsp/automode-caller.ts: V.22bis first, then V.22, Bell 212A, V.21 or Bell 103, whatever answers).
  */
 export type Modulation = FskModulation | 'v22' | 'bell212a' | 'v22bis' | 'auto';
 
@@ -27,18 +28,24 @@ export interface PumpSettings {
   v42?: V42Options | null;
   /** ATB0 ('itu') or ATB1 ('bell'): the automode answerer's answer tone and first offers (dsp/automode-pump.ts). */
   standard?: AnswerStandard;
+  /** Automode: the highest and lowest rates tried (V.250 +MS rate fields); default 2400 and 300. */
+  maxRate?: 300 | 1200 | 2400;
+  minRate?: 300 | 1200 | 2400;
 }
 
 /** A data pump of `modulation` for one end of a call. */
 export function createDataPump(modulation: Modulation, role: PumpRole, s: PumpSettings): DataPump {
   switch (modulation) {
     case 'auto':
-      if (role === 'answerer') {
-        const pump = new AutomodePump({ txLevelDbm0: s.txLevelDbm0, carrierDetectMs: s.carrierDetectMs, carrierLossMs: s.carrierLossMs, standard: s.standard });
-        // V.42 over a V.22bis, V.22 or Bell 212A caller; an FSK caller's bytes pass through it (AutomodePump.syncData).
+      {
+        const common = { txLevelDbm0: s.txLevelDbm0, carrierDetectMs: s.carrierDetectMs, carrierLossMs: s.carrierLossMs, standard: s.standard };
+        const pump =
+          role === 'answerer'
+            ? new AutomodePump({ ...common, maxRate: s.maxRate === 1200 ? 1200 : 2400 })
+            : new AutomodeCaller({ ...common, maxRate: s.maxRate, minRate: s.minRate });
+        // V.42 over a V.22bis, V.22 or Bell 212A peer; an FSK peer's bytes pass through it (the pumps' syncData).
         return s.v42 ? new V42DataPump(pump, s.v42) : pump;
       }
-      return createDataPump('v22bis', role, s);
     case 'v22':
     case 'v22bis':
     case 'bell212a': {

@@ -178,6 +178,16 @@ export class FskDataPump {
     this.receive(rxAudio, true);
   }
 
+  /**
+   * Caller: the far end's answer sequence is over (a calling automode modem, dsp/automode-caller.ts, heard it while
+   * this pump listened ahead): send this end's carrier and connect once the far carrier has held S9 from now.
+   */
+  originate(): void {
+    if (this.role !== 'caller' || this.state !== 'await-answer-tone') return;
+    this.enter('await-carrier');
+    this.carrierMs = 0;
+  }
+
   /** Forget the characters received so far (and their error counts): noise or a carrier not yet ours. */
   discardReceived(): void {
     this.rx.clear();

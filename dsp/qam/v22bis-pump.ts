@@ -41,6 +41,11 @@ export class V22bisDataPump implements DataPump {
   retrains = 0;
   /** Falls back from 2400 to 1200 bit/s on a poor line, by this end or the far end (line-quality.ts). */
   fallbacks = 0;
+  /**
+   * Calling: do not answer a 2225 Hz tone as Bell 212A yet (the calling automode, dsp/automode-caller.ts, first
+   * waits to tell a Bell 212A answerer from a Bell 103 one); V.22 unscrambled ones are answered as always.
+   */
+  holdBellAnswer = false;
   /** Rate in use once connected: 1200 or 2400. */
   rate: 1200 | 2400 = 1200;
   private readonly mod: V22Modulator;
@@ -171,7 +176,7 @@ export class V22bisDataPump implements DataPump {
     this.farFallbackTrusted = this.demod.mseDb <= POOR_MSE_DB;
     for (let k = 0; k < this.demod.symbolCount; k++) this.receiveSymbol(this.demod.symbols[k], this.demod.diffDibits[k], this.demod.diffDibitsMid[k]);
     this.watchLine();
-    if (this.state === 'await-usb1' && this.bellTone.process(rxAudio) && this.demod.carrier) {
+    if (this.state === 'await-usb1' && this.bellTone.process(rxAudio) && this.demod.carrier && !this.holdBellAnswer) {
       this.bellPeer = true; // a Bell 212A answerer: no S1, 1200 bit/s
       this.enter('caller-silence');
     }
