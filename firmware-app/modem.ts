@@ -1,16 +1,21 @@
 import { EventEmitter } from 'node:events';
 import { FskDataPump } from '../dsp/fsk/fsk-pump.ts';
+import { AutomodeCaller } from '../dsp/automode-caller.ts';
 import { AutomodePump } from '../dsp/automode-pump.ts';
+import { AnswererSignals } from '../dsp/tones/answerer-signals.ts';
 import { createDataPump } from '../dsp/pump-factory.ts';
 import type { Modulation } from '../dsp/pump-factory.ts';
 import type { DataPump } from '../dsp/pump.ts';
 import { V42DataPump } from '../dsp/v42/v42-pump.ts';
 import { connectSuffix, errorControlOptions, linkPage } from './error-control.ts';
+import { handshakeVerdict, heardText, REASON_TEXT } from './call-end.ts';
+import type { CallEndReason } from './call-end.ts';
 import { FRAME_SAMPLES } from '../dsp/q15.ts';
 import type { LedPanel, LedState } from '../hal/leds/led-panel.ts';
 import { allOff } from '../hal/leds/led-panel.ts';
 import type { CallLeg, IncomingCall, PhoneLine } from '../hal/line/phone-line.ts';
 import type { DtePort } from '../hal/serial/dte-port.ts';
+import { carrierFor, formatCarrier } from './at/carrier.ts';
 import { ControlPolicy } from './at/control-policy.ts';
 import type { DtrAction } from './at/control-policy.ts';
 import type { DteFormat } from './at/command-line.ts';
@@ -40,7 +45,8 @@ export interface CallRecord {
   connectedMs: number; // line time in data mode
   bytesToLine: number;
   bytesFromLine: number;
-  result: string; // the final result code or reason: 'NO CARRIER', 'BUSY', 'hangup', 'DTR', 'inactivity' ...
+  /** Why it ended: a CallEndReason (firmware-app/call-end.ts): 'hangup', 'DTR', 'carrier-lost', 'no-answer-tone', 'BUSY' ... */
+  result: string;
   /** Retrains during the call, from pumps that retrain (V.22bis); null for those that do not, or no pump. */
   retrains: number | null;
 }
@@ -59,6 +65,7 @@ export interface ModemOptions {
   leds?: LedPanel;
   clock: FrameClock;
   log: (line: string) => void;
+  /** The factory +MS (AT&F): automode (V.22bis down to 300) unless the configuration names one modulation. */
   modulation?: Modulation;
   txLevelDbm0?: number;
   /** Where stored profiles and numbers live (&W, &Y, &Z); null keeps them in memory. Default `state`. */
@@ -67,8 +74,6 @@ export interface ModemOptions {
   dteFraming?: DteFormat | null;
 }
 
-/** V.250 +MS carrier names of the modulations offered (B202: Bell 202, not in V.250's list). */
-const CARRIERS: Record<string, Modulation> = { V21: 'v21', B103: 'bell103', V23C: 'v23', B202: 'bell202', V22: 'v22', B212: 'bell212a', V22B: 'v22bis' };
 const RING_CYCLE_MS = 6000; // US cadence: 2 s ring, 4 s silence
 const RING_ON_MS = 2000;
 
@@ -103,7 +108,8 @@ export class Modem implements AtHost {
   private breaks = 0;
   stats = { bytesToLine: 0, bytesFromLine: 0, calls: 0 };
   lastCall: CallStatistics | null = null;
-  modulation: Modulation;
+  /** What was heard of the far modem during this call's handshake (the reason a failed one gives). */
+  private heard = new AnswererSignals();
   /** The V.42 link of the call in progress or the last one (ATI11). */
   private lastV42: V42DataPump | null = null;
   /** Observers of each line frame of a call (received, transmitted), e.g. the panel's spectrum and call recording. */
@@ -112,10 +118,9 @@ export class Modem implements AtHost {
   recording = false;
 
   constructor(private readonly o: ModemOptions) {
-    this.modulation = o.modulation ?? 'v21';
-    const store = new ProfileStore(o.stateDir === undefined ? 'state' : o.stateDir, o.log);
+    const store = new ProfileStore(o.stateDir === undefined ? 'state' : o.stateDir, o.log, formatCarrier(carrierFor(o.modulation ?? 'auto')));
     this.flow = new DteFlow(o.port);
-    this.at = new AtInterpreter(this, (t) => o.port.write(Buffer.from(t, 'latin1')), { store });
+    this.at = new AtInterpreter(this, (t) => o.port.write(Buffer.from(t, 'latin1')), { store, log: o.log });
     this.policy = new ControlPolicy(o.port.lines, this.at.opt, () => this.at.s.get(25), (a) => this.dtrOff(a));
     this.escape = new GuardTimeEscape(
       () => this.at.s.get(2),
@@ -138,6 +143,7 @@ export class Modem implements AtHost {
       this.events.emit('state', s, prev);
     }
     this.showLeds();
+    if (s !== prev) this.o.leds?.callState?.(s);
   }
 
   // ---- DTE side ----
@@ -181,7 +187,7 @@ export class Modem implements AtHost {
 
   /** A break from the DTE goes to the line as space for as long (FSK carries it; V.14 would not). */
   private breakFromDte(ms: number): void {
-    const pump = this.pump;
+    const pump = this.pump instanceof AutomodeCaller || this.pump instanceof AutomodePump ? this.pump.current : this.pump;
     if (this.state !== 'online' || !(pump instanceof FskDataPump)) return; // the QAM pumps carry no break yet
     const baud = (pump.role === 'caller' ? pump.mode.caller : pump.mode.answerer).baud;
     pump.tx.sendBreak(Math.max(20, Math.round((ms * baud) / 1000)));
@@ -296,7 +302,8 @@ export class Modem implements AtHost {
     if (n === 11) return linkPage(this.lastV42);
     const p = this.pump;
     return productInfo(n, {
-      carrier: this.carrierName,
+      carrier: formatCarrier(this.at.carrier),
+      currentCall: this.record ? this.callStatistics(this.record, 'in progress') : null,
       dteFormat: this.at.format,
       flow: this.at.opt['&K'],
       stats: this.stats,
@@ -311,18 +318,9 @@ export class Modem implements AtHost {
     this.showLeds();
   }
 
-  selectCarrier(spec: string): boolean {
-    const [name, automode = '0'] = spec.split(',');
-    const m = CARRIERS[name];
-    // Automode (V.250 +MS's second field) answers V.22bis, V.22, Bell 212A, V.21 or Bell 103: offered with V22B only.
-    if (!m || !['0', '1', ''].includes(automode) || (automode === '1' && m !== 'v22bis')) return false;
-    this.modulation = automode === '1' ? 'auto' : m;
-    return true;
-  }
-
-  get carrierName(): string {
-    if (this.modulation === 'auto') return 'V22B,1';
-    return Object.keys(CARRIERS).find((k) => CARRIERS[k] === this.modulation) ?? 'V21';
+  /** The modulation the next call uses (+MS; 'auto' for automode). */
+  get modulation(): Modulation {
+    return this.at.carrier.modulation;
   }
 
   /** AT+IPR? (AtHost.dteSpeed): the UART's speed; null on a port without one. */
@@ -343,14 +341,13 @@ export class Modem implements AtHost {
     return true;
   }
 
-  /** AT+MS? reports this (AtHost.carrier). */
-  get carrier(): string {
-    return this.carrierName;
-  }
-
   private newPump(role: 'caller' | 'answerer'): DataPump {
     const v42 = errorControlOptions(this.at.opt['&Q'], this.at.s.get(36), this.at.s.get(46));
+    const { minRate, maxRate } = this.at.carrier;
+    this.heard = new AnswererSignals();
     const pump = createDataPump(this.modulation, role, {
+      minRate: minRate as 300 | 1200 | 2400,
+      maxRate: maxRate as 300 | 1200 | 2400,
       txLevelDbm0: this.o.txLevelDbm0 ?? -10,
       carrierDetectMs: this.at.s.get(9) * 100,
       carrierLossMs: this.at.s.get(10) * 100,
@@ -426,7 +423,7 @@ export class Modem implements AtHost {
         lastProgress = leg.progress;
         this.o.log(`line: ${leg.progress}`);
       }
-      if (!alive) return this.endCall('NO CARRIER');
+      if (!alive) return this.endCall('NO CARRIER', this.state === 'dialing' ? 'NO CARRIER' : 'far-end-hung-up');
       if (this.state === 'dialing') {
         this.tx.fill(0);
         const outcome = this.dialProgress(leg, ms, plan);
@@ -446,11 +443,12 @@ export class Modem implements AtHost {
         return this.finishRelease();
       }
       if (this.state === 'handshake') {
+        this.heard.process(this.rx);
         if (pump.state === 'connected') this.connected(pump);
-        else if (ms >= this.at.s.get(7) * 1000) return this.endCall('NO CARRIER');
+        else if (ms >= this.at.s.get(7) * 1000) return this.handshakeFailed(role, ms);
         continue;
       }
-      if (pump.state === 'carrier-lost') return this.endCall('NO CARRIER');
+      if (pump.state === 'carrier-lost') return this.endCall('NO CARRIER', 'carrier-lost');
       this.moveData(pump);
       const s30 = this.at.s.get(30);
       if (s30 > 0 && this.o.clock.lineMs - this.idleSinceMs >= s30 * 10000) return this.endCall('NO CARRIER', 'inactivity');
@@ -464,7 +462,10 @@ export class Modem implements AtHost {
     if (pump instanceof V42DataPump) this.o.log(`v42: ${pump.mode}${pump.reason ? ` (${pump.reason})` : ''}${pump.compressing ? ', V.42bis' : ''}`);
     const modem = pump instanceof V42DataPump ? pump.modem : pump; // automode under V.42 (&Q5)
     if (modem instanceof AutomodePump) this.o.log(`automode: the caller is ${modem.identified} (ATB${this.at.opt.B})`);
+    if (modem instanceof AutomodeCaller) this.o.log(`automode: the answerer is ${modem.identified} (ATB${this.at.opt.B}), ${heardText(modem.heard)}`);
     if (this.record) {
+      // An automode call is recorded by the modulation it connected with.
+      if ((modem instanceof AutomodeCaller || modem instanceof AutomodePump) && modem.identified) this.record.modulation = modem.identified;
       this.record.rate = pump.connectRate;
       this.record.connectedAtLineMs = this.o.clock.lineMs;
     }
@@ -506,8 +507,15 @@ export class Modem implements AtHost {
     this.tickLeds();
   }
 
-  private endCall(code: ResultCode, reason?: string): void {
-    this.finishRecord(reason ?? code);
+  /** S7 ran out before CONNECT: what was heard says why (no answer tone, answer tone but no carrier, training). */
+  private handshakeFailed(role: 'caller' | 'answerer', ms: number): void {
+    const reason = handshakeVerdict(role, this.heard);
+    this.o.log(`modem: handshake failed after ${(ms / 1000).toFixed(1)} s (S7=${this.at.s.get(7)}): ${REASON_TEXT[reason]}; ${heardText(this.heard)}`);
+    this.endCall('NO CARRIER', reason);
+  }
+
+  private endCall(code: ResultCode, reason?: CallEndReason): void {
+    this.finishRecord(reason ?? (code as CallEndReason));
     this.leg?.hangup();
     this.clearCall();
     this.setState('command');
@@ -550,13 +558,11 @@ export class Modem implements AtHost {
     };
   }
 
-  private finishRecord(result: string): void {
-    const r = this.record;
-    if (!r) return;
-    this.record = null;
+  /** The call record of `r` as it stands now, ended with `result`. */
+  private closeRecord(r: OpenRecord, result: CallEndReason): CallRecord {
     const now = this.o.clock.lineMs;
     const { startLineMs, connectedAtLineMs, statsAt, ...rest } = r;
-    const record: CallRecord = {
+    return {
       ...rest,
       bytesToLine: this.stats.bytesToLine - statsAt.to,
       bytesFromLine: this.stats.bytesFromLine - statsAt.from,
@@ -565,15 +571,30 @@ export class Modem implements AtHost {
       result,
       retrains: this.pump?.retrains ?? null,
     };
+  }
+
+  /** ATI6's figures for a call (the one in progress: `result` 'in progress'). */
+  private callStatistics(r: OpenRecord | CallRecord, result: string): CallStatistics {
     const p = this.pump;
-    this.lastCall = {
+    const record = 'startLineMs' in r ? this.closeRecord(r, 'NO CARRIER') : r;
+    return {
       ...record,
+      result,
       framingErrors: p?.framingErrors ?? 0,
       overruns: (p?.overruns ?? 0) + this.flow.lostDown,
       lostFromDte: this.flow.lostUp,
       breaks: this.breaks,
       rxLevelDbm0: p ? p.rxLevelDbm0 : null,
     };
+  }
+
+  private finishRecord(result: CallEndReason): void {
+    const r = this.record;
+    if (!r) return;
+    this.record = null;
+    const record = this.closeRecord(r, result);
+    this.lastCall = this.callStatistics(record, result);
+    this.o.log(`modem: call ended: ${REASON_TEXT[result]} (${result})`);
     if (this.lastCall.overruns > 0)
       this.o.log(`modem: ${this.lastCall.overruns} characters from the line were lost: the DTE did not take them and the modem's buffers were full`);
     this.events.emit('call-end', record);

@@ -1,3 +1,6 @@
+import { REASON_TEXT } from './call-end.ts';
+import type { CallEndReason } from './call-end.ts';
+
 /** ATIn pages: identification, capabilities, settings, last-call statistics, line quality. */
 export const PRODUCT = 'Dialtone softmodem';
 export const VERSION = '0.1.0';
@@ -27,12 +30,26 @@ export interface ProductSource {
   flow: number;
   stats: { bytesToLine: number; bytesFromLine: number; calls: number };
   lastCall: CallStatistics | null;
+  /** The call in progress so far (ATI6 during a call). */
+  currentCall?: CallStatistics | null;
   /** The call in progress: receive level, carrier, framing errors. */
   line: { rxLevelDbm0: number; carrier: boolean; framingErrors: number; overruns: number } | null;
   settings: string;
 }
 
-const MODULATIONS = ['V.21 300 bit/s', 'Bell 103 300 bit/s', 'V.23 1200/75 bit/s', 'Bell 202 1200 bit/s half duplex'];
+/** Every modulation offered, with its +MS carrier name. */
+const MODULATIONS = [
+  'V.22bis 2400 bit/s (V22B)',
+  'V.22 1200 bit/s (V22)',
+  'Bell 212A 1200 bit/s (B212)',
+  'V.21 300 bit/s (V21)',
+  'Bell 103 300 bit/s (B103)',
+  'V.23 1200/75 bit/s (V23C)',
+  'Bell 202 1200 bit/s half duplex (B202)',
+  'Automode (V22B,1): V.22bis, V.22, Bell 212A, V.21 or Bell 103, calling and answering',
+];
+/** The telephone line backends (configuration line.backend). */
+const LINE_BACKENDS = ['simulated exchange', 'Bluetooth HFP phone (oFono, BlueALSA)', 'sound card with hook relay'];
 
 function checksum(): string {
   let sum = 0;
@@ -60,15 +77,20 @@ function capabilities(m: ProductSource): string[] {
     'Flow control: &K0 none, &K3 RTS/CTS, &K4 XON/XOFF',
     'Result codes: X0-X4, verbal (V1) and numeric (V0)',
     'Dialling: tone and pulse, W , ; ! @ L S=n',
-    'Stored profiles: 2; stored numbers: 4',
-    'Error correction / compression: none',
+    'Stored profiles: 2 (with +MS); stored numbers: 4',
+    'Error correction: V.42 LAPM (&Q5; \\N2 reliable only, \\N3 with fallback to normal), over V.22bis/V.22/212A',
+    'Compression: V.42bis (%C1, S46)',
+    'Line backends:',
+    ...LINE_BACKENDS.map((x) => `  ${x}`),
   ];
 }
 
+/** ATI6, after USR's: the call in progress if there is one, else the last call, with its disconnect reason. */
 function lastCall(m: ProductSource): string[] {
-  const c = m.lastCall;
+  const c = m.currentCall ?? m.lastCall;
   if (!c) return ['No call since power-up'];
   return [
+    m.currentCall ? 'Call in progress' : 'Last call',
     row('Chars sent', c.bytesToLine, 'Chars received', c.bytesFromLine),
     row('Chars lost (DTE)', c.lostFromDte, 'Overruns', c.overruns),
     row('Framing errors', c.framingErrors, 'Breaks sent', c.breaks),
@@ -76,8 +98,14 @@ function lastCall(m: ProductSource): string[] {
     row('Modulation', c.modulation, 'Rate', c.rate ?? '-'),
     row('Call duration', hms(c.durationMs), 'Online', hms(c.connectedMs)),
     row('Receive level', c.rxLevelDbm0 === null ? '-' : `${c.rxLevelDbm0.toFixed(1)} dBm0`),
-    `Disconnect reason    ${c.result}`,
+    m.currentCall ? `Disconnect reason    - (in progress)` : `Disconnect reason    ${describe(c.result)}`,
   ];
+}
+
+/** "answer tone but no carrier (answer-tone-no-carrier)": the text and the name the log and MQTT use. */
+function describe(reason: string): string {
+  const text = REASON_TEXT[reason as CallEndReason] as string | undefined;
+  return text ? `${text} (${reason})` : reason;
 }
 
 function lineQuality(m: ProductSource): string[] {
@@ -89,7 +117,7 @@ function lineQuality(m: ProductSource): string[] {
 export function productInfo(n: number, m: ProductSource): string[] | null {
   switch (n) {
     case 0:
-      return ['1200'];
+      return ['2400']; // the product code, as a Smartmodem 2400 answers it: its top rate
     case 1:
       return [checksum()];
     case 2:

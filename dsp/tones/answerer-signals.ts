@@ -47,8 +47,11 @@ export class AnswererSignals {
   carrierHeard = false;
   /** The V.23 forward channel's mark (1300 Hz) held: the answerer offers V.23. */
   v23Heard = false;
+  /** Every kind of signal heard (held HOLD_BLOCKS), for the account of a failed handshake. */
+  readonly heard = new Set<FarSignal>();
   /** Blocks since the start. */
   blocks = 0;
+  private toneEnded = false; // an answer tone was heard, then silence (V.25's gap before the carrier)
 
   constructor() {
     const ms = (dbm0: number): number => dbm0ToPeak(dbm0) ** 2 / 2;
@@ -65,11 +68,15 @@ export class AnswererSignals {
     const c = this.classify();
     this.run = c === this.last ? this.run + 1 : 1;
     this.last = c;
+    if (c === 'silence' && (this.answerToneHeard || this.bellToneHeard)) this.toneEnded = true;
     if (this.run >= HOLD_BLOCKS) {
+      // The 2225 Hz mark again after the answer tone's gap: a Bell 103 answerer's carrier.
+      if (c === 'bell' && this.toneEnded) this.carrierHeard = true;
       if (c === 'ans') this.answerToneHeard = true;
       else if (c === 'bell') this.bellToneHeard = true;
       else if (c === 'v23') this.v23Heard = true;
       if (c === 'usb1' || c === 'v21' || c === 'v23' || c === 'other') this.carrierHeard = true;
+      if (c !== 'silence') this.heard.add(c);
     }
     return true;
   }

@@ -3,6 +3,8 @@ import type { DteFormat } from './command-line.ts';
 import { dialReference, parseDialString } from './dial-string.ts';
 import { dteSettingCommand } from './dte-settings.ts';
 import type { DialPlan } from './dial-string.ts';
+import { CARRIER_LIST, carrierFromText, formatCarrier, parseCarrier } from './carrier.ts';
+import type { CarrierSetting } from './carrier.ts';
 import { profilePage } from './pages.ts';
 import { factoryProfile, OPTIONS, ProfileStore, validNumber } from './profiles.ts';
 import type { OptionName, Profile } from './profiles.ts';
@@ -25,10 +27,6 @@ export interface AtHost {
   info(n: number): string[] | null;
   /** Settings changed (LEDs such as AA, control lines per &C &S &K). */
   changed(): void;
-  /** AT+MS: select the modulation by its V.250 carrier name and automode flag ("V22B,1"); false if not offered. */
-  selectCarrier(name: string): boolean;
-  /** AT+MS?: the current carrier name. */
-  readonly carrier: string;
   /** AT+IPR: the DTE port's speed (null: the port has none, as a pseudo-terminal). */
   readonly dteSpeed?: number | null;
   /** AT+IPR=n: switch after the result code has gone out at the old speed; false if the port refuses. */
@@ -42,6 +40,8 @@ export interface AtOptions {
   store?: ProfileStore;
   /** Every result code the interpreter sends (for tests and telemetry), whether or not Q1 hides it. */
   onResult?: (code: ResultCode) => void;
+  /** The daemon's log: why a command line was answered ERROR, and where it was cut. */
+  log?: (line: string) => void;
 }
 
 type Outcome = 'ok' | 'error' | 'pending';
@@ -55,6 +55,8 @@ export class AtInterpreter {
   readonly store: ProfileStore;
   /** The active command options (E, V, Q, X, &C, &D, &K …). */
   readonly opt: Record<OptionName, number> = factoryProfile().options;
+  /** +MS: the modulation and rates the next call uses (stored in profiles). */
+  carrier: CarrierSetting;
   /** +VCID: report the caller's number with the first RING. */
   callerId = 0;
   lastDial = '';
@@ -67,6 +69,7 @@ export class AtInterpreter {
     private readonly o: AtOptions = {},
   ) {
     this.store = o.store ?? new ProfileStore(null);
+    this.carrier = carrierFromText(this.store.factoryCarrier)!;
     this.reader = new CommandLineReader(
       () => this.s.get(3),
       () => this.s.get(5),
@@ -108,12 +111,12 @@ export class AtInterpreter {
 
   /** The active settings as a profile (for &W and &V). */
   activeProfile(): Profile {
-    return { options: { ...this.opt }, regs: this.s.snapshot() };
+    return { options: { ...this.opt }, regs: this.s.snapshot(), carrier: formatCarrier(this.carrier) };
   }
 
-  /** Factory settings (&F). */
+  /** Factory settings (&F), +MS included. */
   factory(): void {
-    this.apply(factoryProfile());
+    this.apply(this.store.factory());
   }
 
   /** ATZn, power-up, DTR drop with &D3: the stored profile n. */
@@ -127,6 +130,7 @@ export class AtInterpreter {
     this.s.restore(p.regs);
     this.s.setInternal(1, ring);
     Object.assign(this.opt, p.options);
+    this.carrier = carrierFromText(p.carrier) ?? carrierFromText(this.store.factoryCarrier)!;
     this.syncBitmaps();
   }
 
@@ -152,12 +156,16 @@ export class AtInterpreter {
     const cmd = new CommandCursor(line);
     while (!cmd.done) {
       let outcome: Outcome;
+      const at = cmd.position;
       try {
         outcome = this.step(cmd);
       } catch {
         outcome = 'error'; // the daemon never dies on bad input from the DTE
       }
-      if (outcome === 'error') return this.result('ERROR');
+      if (outcome === 'error') {
+        this.o.log?.(whereCut(line, at));
+        return this.result('ERROR');
+      }
       if (outcome === 'pending') return; // D, A, O: the host answers later
     }
     this.result('OK');
@@ -327,10 +335,16 @@ export class AtInterpreter {
       this.callerId = Number(body.slice(5));
       return 'ok';
     }
-    if (body === 'MS?') return this.info([`+MS: ${this.host.carrier}`]);
-    // V.250 +MS=<carrier>[,<automode>]: automode 1 (with V22B) answers whatever calls; the rates that follow are ignored.
-    if (body === 'MS=?') return this.info(['+MS: (V21,B103,V23C,B202,V22,B212,V22B),(0,1)']);
-    if (body.startsWith('MS=')) return this.host.selectCarrier(body.slice(3).split(',').slice(0, 2).join(',')) ? 'ok' : 'error';
+    if (body === 'MS?') return this.info([`+MS: ${formatCarrier(this.carrier)}`]);
+    // V.250 +MS=<carrier>[,<automode>[,<min_rate>[,<max_rate>…]]] (firmware-app/at/carrier.ts).
+    if (body === 'MS=?') return this.info([CARRIER_LIST]);
+    if (body.startsWith('MS=')) {
+      const c = parseCarrier(body.slice(3));
+      if (!c) return 'error';
+      this.carrier = c;
+      this.host.changed();
+      return 'ok';
+    }
     return 'error';
   }
 
@@ -384,11 +398,36 @@ export class AtInterpreter {
   }
 }
 
+/**
+ * The log line for a command line answered ERROR: which command stopped it (commands before it were carried out,
+ * none after). V.250 §5.4.2 ends an extended command (+, #) only at ';' or the end of the line, so a Hayes command
+ * written straight after one ("AT+MS=V22B&Q5") is read as the extended command's argument: the line shows the ';'.
+ */
+export function whereCut(line: string, at: number): string {
+  const shown = line.replace(/[^ -~]/g, '?');
+  let why = `at: ERROR: "AT${shown}" stopped at column ${at + 3} ("${shown.slice(at)}"): the commands before it were carried out, none from there on`;
+  if (line[at] === '+' || line[at] === '#') {
+    const end = line.indexOf(';', at);
+    const body = line.slice(at, end < 0 ? line.length : end);
+    const hayes = body.search(/[&\\%]/); // &Q5, \N3, %C1: Hayes commands
+    if (hayes > 0) {
+      const cut = at + hayes;
+      why += `. V.250 reads an extended command up to ';' or the end of the line, so "${shown.slice(cut, end < 0 ? undefined : end)}" was taken as part of "${shown.slice(at, cut)}"; write AT${shown.slice(0, cut)};${shown.slice(cut)}`;
+    }
+  }
+  return why;
+}
+
 /** Reads a command line left to right. */
 class CommandCursor {
   private i = 0;
 
   constructor(private readonly text: string) {}
+
+  /** Where the next command starts (index into the text after AT). */
+  get position(): number {
+    return this.i;
+  }
 
   get done(): boolean {
     return this.i >= this.text.length;

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { carrierFromText } from './carrier.ts';
 import { S_DEFAULTS, S_STORED } from './s-registers.ts';
 
 /**
@@ -37,7 +38,12 @@ export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
 export interface Profile {
   options: Record<OptionName, number>;
   regs: Record<string, number>;
+  /** The +MS setting as AT+MS? shows it ("V22B,1,300,2400"); absent in files from before it was stored. */
+  carrier?: string;
 }
+
+/** The factory +MS of a 2400 modem: automode, V.22bis down to V.21/Bell 103 (modem.modulation may choose another). */
+export const FACTORY_CARRIER = 'V22B,1,300,2400';
 
 /** What the state directory holds: two stored profiles, which one loads at power-up, four stored numbers. */
 export interface StoredState {
@@ -50,16 +56,16 @@ export interface StoredState {
 export const STORED_NUMBERS = 4;
 const NUMBER_RE = /^[0-9*#+TPWtpw,!@ ()-]{0,40}$/;
 
-export function factoryProfile(): Profile {
+export function factoryProfile(carrier = FACTORY_CARRIER): Profile {
   const options = {} as Record<OptionName, number>;
   for (const k of OPTION_NAMES) options[k] = OPTIONS[k].factory;
   const regs: Record<string, number> = {};
   for (const n of S_STORED) regs[n] = S_DEFAULTS[n];
-  return { options, regs };
+  return { options, regs, carrier };
 }
 
-export function factoryState(): StoredState {
-  return { version: 1, powerUp: 0, profiles: [factoryProfile(), factoryProfile()], numbers: ['', '', '', ''] };
+export function factoryState(carrier = FACTORY_CARRIER): StoredState {
+  return { version: 1, powerUp: 0, profiles: [factoryProfile(carrier), factoryProfile(carrier)], numbers: ['', '', '', ''] };
 }
 
 export function validNumber(s: unknown): s is string {
@@ -73,6 +79,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** Why `p` is not a valid profile, or null when it is. */
 export function profileProblem(p: unknown): string | null {
   if (!isRecord(p) || !isRecord(p.options) || !isRecord(p.regs)) return 'not a profile';
+  for (const k of Object.keys(p)) if (!['options', 'regs', 'carrier'].includes(k)) return `unknown field ${k}`;
+  if (p.carrier !== undefined && !carrierFromText(p.carrier)) return `carrier ${String(p.carrier)}`;
   for (const k of Object.keys(p.options)) if (!Object.hasOwn(OPTIONS, k)) return `unknown option ${k}`;
   for (const k of OPTION_NAMES) {
     const v = p.options[k];
@@ -111,23 +119,32 @@ function copy<T>(v: T): T {
  * With no directory the store lives in memory only.
  */
 export class ProfileStore {
-  private data: StoredState = factoryState();
+  private data: StoredState;
   readonly path: string | null;
 
+  /** `factoryCarrier`: the +MS that AT&F restores and that profiles stored without one take (modem.modulation). */
   constructor(
     readonly dir: string | null,
     private readonly log: (line: string) => void = () => {},
+    readonly factoryCarrier = FACTORY_CARRIER,
   ) {
+    this.data = factoryState(factoryCarrier);
     this.path = dir === null ? null : join(dir, 'profiles.json');
     this.load();
+  }
+
+  /** The factory profile (AT&F), with this modem's factory +MS. */
+  factory(): Profile {
+    return factoryProfile(this.factoryCarrier);
   }
 
   get state(): Readonly<StoredState> {
     return this.data;
   }
 
+  /** Stored profile n; one stored before +MS was kept has the factory +MS. */
   profile(n: 0 | 1): Profile {
-    return copy(this.data.profiles[n]);
+    return { carrier: this.factoryCarrier, ...copy(this.data.profiles[n]) };
   }
 
   number(n: number): string {
@@ -135,7 +152,7 @@ export class ProfileStore {
   }
 
   load(): void {
-    this.data = factoryState();
+    this.data = factoryState(this.factoryCarrier);
     if (!this.path) return;
     let text: string;
     try {

@@ -9,5 +9,7 @@ export function allOff(): LedState {
 
 export interface LedPanel {
   show(state: Readonly<LedState>): void;
+  /** The call state changed (command, dialing, handshake, online …): a panel that cannot redraw in place shows it then. */
+  callState?(state: string): void;
   close(): void;
 }

@@ -22,7 +22,7 @@ interface CallResult {
 }
 
 /** A calling automode modem and `answerer` joined through a band-limited 30 dB line; 300 bytes each way once connected. */
-export function automodeCall(answerer: DataPump, opts: AutomodeCallerOptions = {}, seconds = 40, seed = 3): CallResult {
+function automodeCall(answerer: DataPump, opts: AutomodeCallerOptions = {}, seconds = 40, seed = 3): CallResult {
   const caller = new AutomodeCaller({ ...SETTINGS, ...opts });
   const pair = new PumpPair(caller, answerer, lineModel({ bandLimit: true, snrDb: 30, seed }), lineModel({ bandLimit: true, snrDb: 30, seed: seed + 1 }));
   const sent = randomBytes(300, 9);
