@@ -50,7 +50,7 @@ export function createDataPump(modulation: Modulation, role: PumpRole, s: PumpSe
     case 'v22bis':
     case 'bell212a': {
       const pump = new V22bisDataPump(role, {
-        maxRate: modulation === 'v22bis' ? 2400 : 1200,
+        maxRate: modulation === 'v22bis' && s.maxRate !== 1200 ? 2400 : 1200, // AT+MS=V22B,0,1200,1200: V.22bis capped
         bell: modulation === 'bell212a' && role === 'answerer',
         txLevelDbm0: s.txLevelDbm0,
         carrierLossMs: s.carrierLossMs,

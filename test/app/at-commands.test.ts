@@ -132,7 +132,7 @@ test('ATI0-I7 pages, +GMI/+GMM/+GMR/+GCAP, +MS', (t) => {
   t.is(send('AT+GCAP\r'), '\r\n+GCAP: +MS\r\n\r\nOK\r\n');
   t.is(send('AT+GMI;+GMR\r'), '\r\nDialtone\r\n\r\n0.1.0\r\n\r\nOK\r\n');
   t.is(send('AT+GMM=?\r'), '\r\nOK\r\n');
-  t.is(send('AT+MS=B103;+MS?\r'), '\r\n+MS: B103\r\n\r\nOK\r\n');
+  t.is(send('AT+MS=B103;+MS?\r'), '\r\n+MS: B103,0,300,300\r\n\r\nOK\r\n'); // V.250: carrier, automode, rates
   t.regex(send('AT+MS=V34\r'), /ERROR/);
   t.regex(send('AT+FOO\r'), /ERROR/);
 });

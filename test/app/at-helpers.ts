@@ -52,7 +52,7 @@ export function interpreter(dir: string | null = null) {
   let out = '';
   const results: ResultCode[] = [];
   const store = new ProfileStore(dir, (l) => log.push(l));
-  const at = new AtInterpreter(host, (t) => (out += t), { store, onResult: (c) => results.push(c) });
+  const at = new AtInterpreter(host, (t) => (out += t), { store, onResult: (c) => results.push(c), log: (l) => log.push(l) });
   host.at = at;
   const send = (text: string | Uint8Array): string => {
     out = '';
