@@ -72,7 +72,10 @@ export class AutomodeCaller implements DataPump {
     this.standard = opts.standard ?? 'itu';
     this.bellWaitBlocks = Math.round((opts.bellWaitMs ?? 4200) / BLOCK_MS);
     this.fallbackBlocks = Math.round((opts.bellFallbackMs ?? 1200) / BLOCK_MS);
-    this.qam = max >= 1200 ? new V22bisDataPump('caller', { maxRate: max === 2400 ? 2400 : 1200, txLevelDbm0: opts.txLevelDbm0, carrierLossMs: opts.carrierLossMs }) : null;
+    this.qam =
+      max >= 1200
+        ? new V22bisDataPump('caller', { maxRate: max === 2400 ? 2400 : 1200, txLevelDbm0: opts.txLevelDbm0, carrierLossMs: opts.carrierLossMs })
+        : null;
     if (this.qam) this.qam.holdBellAnswer = this.standard === 'itu';
     this.ahead = min <= 300 ? { v21: this.fskPump('v21'), bell103: this.fskPump('bell103') } : null;
     this.active = this.qam;

@@ -36,16 +36,15 @@ export interface PumpSettings {
 /** A data pump of `modulation` for one end of a call. */
 export function createDataPump(modulation: Modulation, role: PumpRole, s: PumpSettings): DataPump {
   switch (modulation) {
-    case 'auto':
-      {
-        const common = { txLevelDbm0: s.txLevelDbm0, carrierDetectMs: s.carrierDetectMs, carrierLossMs: s.carrierLossMs, standard: s.standard };
-        const pump =
-          role === 'answerer'
-            ? new AutomodePump({ ...common, maxRate: s.maxRate === 1200 ? 1200 : 2400 })
-            : new AutomodeCaller({ ...common, maxRate: s.maxRate, minRate: s.minRate });
-        // V.42 over a V.22bis, V.22 or Bell 212A peer; an FSK peer's bytes pass through it (the pumps' syncData).
-        return s.v42 ? new V42DataPump(pump, s.v42) : pump;
-      }
+    case 'auto': {
+      const common = { txLevelDbm0: s.txLevelDbm0, carrierDetectMs: s.carrierDetectMs, carrierLossMs: s.carrierLossMs, standard: s.standard };
+      const pump =
+        role === 'answerer'
+          ? new AutomodePump({ ...common, maxRate: s.maxRate === 1200 ? 1200 : 2400 })
+          : new AutomodeCaller({ ...common, maxRate: s.maxRate, minRate: s.minRate });
+      // V.42 over a V.22bis, V.22 or Bell 212A peer; an FSK peer's bytes pass through it (the pumps' syncData).
+      return s.v42 ? new V42DataPump(pump, s.v42) : pump;
+    }
     case 'v22':
     case 'v22bis':
     case 'bell212a': {

@@ -28,7 +28,7 @@ export const REASON_TEXT: Record<CallEndReason, string> = {
   abandoned: 'abandoned: a key pressed while the call was being placed',
   'no-answer-tone': 'no answer tone',
   'answer-tone-no-carrier': 'answer tone but no carrier',
-  'no-carrier': "no carrier from the caller",
+  'no-carrier': 'no carrier from the caller',
   'training-failed': 'carrier heard but training failed',
   'carrier-lost': 'carrier lost',
   'far-end-hung-up': 'far end hung up (line dropped)',
@@ -48,10 +48,14 @@ const SIGNAL_TEXT: Record<FarSignal, string> = {
   other: 'a carrier or other signal',
 };
 
-/** What the far end sent during a handshake that did not connect: the reason's name. */
-export function handshakeVerdict(role: PumpRole, heard: AnswererSignals): CallEndReason {
-  if (heard.carrierHeard) return 'training-failed';
-  if (role === 'answerer') return heard.heard.size > 0 ? 'training-failed' : 'no-carrier';
+/**
+ * Why a handshake did not connect: `pumpCarrier`, the data pump's own receiver detected the far carrier on its channel
+ * (so the training itself failed); otherwise what was heard of the far end (a carrier this pump does not receive,
+ * such as V.23 heard by a V.21 caller, still leaves "answer tone but no carrier": `heardText` names it).
+ */
+export function handshakeVerdict(role: PumpRole, heard: AnswererSignals, pumpCarrier: boolean): CallEndReason {
+  if (pumpCarrier) return 'training-failed';
+  if (role === 'answerer') return 'no-carrier';
   return heard.answerToneHeard || heard.bellToneHeard ? 'answer-tone-no-carrier' : 'no-answer-tone';
 }
 

@@ -74,6 +74,8 @@ export interface ModemOptions {
   dteFraming?: DteFormat | null;
 }
 
+/** V.22bis/V.22/Bell 212A handshake states in which the far modem has answered and training runs (v22bis-handshake.ts). */
+const TRAINING_STATES = new Set(['caller-silence', 'send-s1', 'send-sb1', 'send-sb1-2400']);
 const RING_CYCLE_MS = 6000; // US cadence: 2 s ring, 4 s silence
 const RING_ON_MS = 2000;
 
@@ -110,6 +112,8 @@ export class Modem implements AtHost {
   lastCall: CallStatistics | null = null;
   /** What was heard of the far modem during this call's handshake (the reason a failed one gives). */
   private heard = new AnswererSignals();
+  private carrierFrames = 0;
+  private pumpHeardCarrier = false;
   /** The V.42 link of the call in progress or the last one (ATI11). */
   private lastV42: V42DataPump | null = null;
   /** Observers of each line frame of a call (received, transmitted), e.g. the panel's spectrum and call recording. */
@@ -345,6 +349,8 @@ export class Modem implements AtHost {
     const v42 = errorControlOptions(this.at.opt['&Q'], this.at.s.get(36), this.at.s.get(46));
     const { minRate, maxRate } = this.at.carrier;
     this.heard = new AnswererSignals();
+    this.carrierFrames = 0;
+    this.pumpHeardCarrier = false;
     const pump = createDataPump(this.modulation, role, {
       minRate: minRate as 300 | 1200 | 2400,
       maxRate: maxRate as 300 | 1200 | 2400,
@@ -444,6 +450,11 @@ export class Modem implements AtHost {
       }
       if (this.state === 'handshake') {
         this.heard.process(this.rx);
+        // The training under way: the QAM start-up past its wait for the far signal, V.42's detection, or an FSK
+        // pump's own receiver holding the far carrier 200 ms (an answer tone is not a carrier to these).
+        const training = TRAINING_STATES.has(pump.state) || pump.state.startsWith('v42') || (pump.state === 'await-carrier' && pump.carrier);
+        this.carrierFrames = training ? this.carrierFrames + 1 : 0;
+        if (this.carrierFrames >= 10) this.pumpHeardCarrier = true;
         if (pump.state === 'connected') this.connected(pump);
         else if (ms >= this.at.s.get(7) * 1000) return this.handshakeFailed(role, ms);
         continue;
@@ -509,7 +520,7 @@ export class Modem implements AtHost {
 
   /** S7 ran out before CONNECT: what was heard says why (no answer tone, answer tone but no carrier, training). */
   private handshakeFailed(role: 'caller' | 'answerer', ms: number): void {
-    const reason = handshakeVerdict(role, this.heard);
+    const reason = handshakeVerdict(role, this.heard, this.pumpHeardCarrier);
     this.o.log(`modem: handshake failed after ${(ms / 1000).toFixed(1)} s (S7=${this.at.s.get(7)}): ${REASON_TEXT[reason]}; ${heardText(this.heard)}`);
     this.endCall('NO CARRIER', reason);
   }

@@ -12,7 +12,15 @@ export interface CarrierSetting {
 }
 
 /** V.250 +MS carrier names of the modulations offered (B202: Bell 202, not in V.250's list). */
-const CARRIERS: Record<string, Exclude<Modulation, 'auto'>> = { V21: 'v21', B103: 'bell103', V23C: 'v23', B202: 'bell202', V22: 'v22', B212: 'bell212a', V22B: 'v22bis' };
+const CARRIERS: Record<string, Exclude<Modulation, 'auto'>> = {
+  V21: 'v21',
+  B103: 'bell103',
+  V23C: 'v23',
+  B202: 'bell202',
+  V22: 'v22',
+  B212: 'bell212a',
+  V22B: 'v22bis',
+};
 /** The rates each carrier runs at (V.23: the 1200 bit/s forward channel). */
 const CARRIER_RATES: Record<Modulation, readonly number[]> = {
   v21: [300],

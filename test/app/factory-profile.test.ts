@@ -63,7 +63,10 @@ test('a profiles.json written before +MS was stored loads, with the factory +MS;
   bad.profiles[0].carrier = 'V34,1';
   writeFileSync(join(dir, 'profiles.json'), JSON.stringify(bad));
   const b = interpreter(dir);
-  t.true(b.log.some((l) => /corrupt \(profile: carrier V34,1\)/.test(l)), b.log.join('\n'));
+  t.true(
+    b.log.some((l) => /corrupt \(profile: carrier V34,1\)/.test(l)),
+    b.log.join('\n'),
+  );
 });
 
 test('+MS rate fields: automode capped at 1200 or 300, a floor of 1200, forced carriers outside their rates refused', (t) => {
@@ -113,7 +116,22 @@ test('ATI0 answers 2400; ATI4 lists every modulation, automode, V.42/V.42bis and
   send('ATE0\r');
   t.is(send('ATI0\r'), '\r\n2400\r\n\r\nOK\r\n');
   const i4 = send('ATI4\r');
-  for (const m of ['V.22bis 2400', 'V.22 1200', 'Bell 212A 1200', 'V.21 300', 'Bell 103 300', 'V.23 1200/75', 'Bell 202 1200', 'Automode', 'V.42 LAPM', 'V.42bis', 'Line backends', 'Bluetooth', 'sound card', 'simulated exchange'])
+  for (const m of [
+    'V.22bis 2400',
+    'V.22 1200',
+    'Bell 212A 1200',
+    'V.21 300',
+    'Bell 103 300',
+    'V.23 1200/75',
+    'Bell 202 1200',
+    'Automode',
+    'V.42 LAPM',
+    'V.42bis',
+    'Line backends',
+    'Bluetooth',
+    'sound card',
+    'simulated exchange',
+  ])
     t.true(i4.includes(m), m);
   t.false(/Error correction \/ compression: none/.test(i4), 'not the stale line');
 });

@@ -44,9 +44,9 @@ async function watch(t: ExecutionContext, url: string): Promise<Watcher> {
   };
 }
 
-function daemon(t: ExecutionContext, broker: Broker | null, id: string, mqtt: Record<string, unknown> = {}): TestDaemon {
+function daemon(t: ExecutionContext, broker: Broker | null, id: string, mqtt: Record<string, unknown> = {}, config: Record<string, unknown> = {}): TestDaemon {
   const d = startTestDaemon({
-    config: { device: { id, name: `Test ${id}` }, mqtt: broker ? { enabled: true, url: broker.url, lineIntervalMs: 200, ...mqtt } : { enabled: false } },
+    config: { device: { id, name: `Test ${id}` }, mqtt: broker ? { enabled: true, url: broker.url, lineIntervalMs: 200, ...mqtt } : { enabled: false }, ...config },
   });
   t.teardown(d.stop);
   return d;
@@ -79,7 +79,7 @@ async function echoCall(term: Terminal, n: number): Promise<number> {
 test('telemetry: retained online status and state, discovery, state through a call, line messages, a call record without the number', async (t) => {
   const broker = await mosquitto();
   t.teardown(() => broker.stop());
-  const d = daemon(t, broker, 'alpha');
+  const d = daemon(t, broker, 'alpha', {}, { modem: { modulation: 'v21' } }); // V.21 forced (the factory is automode)
   const term = await terminal(t, d);
   await until(
     () => /telemetry: online/.test(d.log()),
@@ -134,6 +134,15 @@ test('telemetry: retained online status and state, discovery, state through a ca
   await term.waitFor('BUSY', 30_000);
   const busy = await w.wait('a busy call record', (m) => m.topic === 'dialtone/alpha/call' && /BUSY/.test(m.text));
   t.like(JSON.parse(busy.text), { numberClass: 'busy', rate: null, connectedS: 0 });
+  t.true(d.log().includes('modem: call ended: ATH: hung up by the DTE (hangup)'), 'the same reason in the log');
+
+  // A handshake that fails says what was heard, in the log and in the call record alike (issue 18).
+  await term.write('ATS7=12DT5551023\r');
+  await term.waitFor('NO CARRIER', 60_000);
+  const failed = await w.wait('the failed call record', (m) => m.topic === 'dialtone/alpha/call' && /"rate":null/.test(m.text) && /numberClass":"modem/.test(m.text));
+  t.like(JSON.parse(failed.text), { reason: 'answer-tone-no-carrier', connectedS: 0 });
+  await until(() => d.log().includes('call ended: answer tone but no carrier (answer-tone-no-carrier)'), 5000, () => d.log());
+  t.regex(d.log(), /handshake failed after 12\.0 s \(S7=12\): answer tone but no carrier; heard: 2100 Hz answer tone \(V\.25\), V\.23 carrier/);
 });
 
 test('telemetry: the line topic during a V.22bis call carries the measured SNR, level, carrier offset, equaliser MSE and a BER estimate', async (t) => {
