@@ -236,9 +236,9 @@ export class Modem implements AtHost {
     this.heldDigits = '';
     this.beginRecord('outgoing', number);
     this.stats.calls++;
-    this.setState('dialing');
     const token = {};
-    this.dialToken = token;
+    this.dialToken = token; // before the state changes: OH lights with it
+    this.setState('dialing');
     void this.placeCall(token, number, plan);
   }
 
@@ -605,7 +605,7 @@ export class Modem implements AtHost {
     this.record = null;
     const record = this.closeRecord(r, result);
     this.lastCall = this.callStatistics(record, result);
-    this.o.log(`modem: call ended: ${REASON_TEXT[result]} (${result})`);
+    this.o.log(`modem: call ended: ${result} (${REASON_TEXT[result]})`);
     if (this.lastCall.overruns > 0)
       this.o.log(`modem: ${this.lastCall.overruns} characters from the line were lost: the DTE did not take them and the modem's buffers were full`);
     this.events.emit('call-end', record);

@@ -102,10 +102,10 @@ function lastCall(m: ProductSource): string[] {
   ];
 }
 
-/** "answer tone but no carrier (answer-tone-no-carrier)": the text and the name the log and MQTT use. */
+/** "answer-tone-no-carrier (answer tone but no carrier)": the name the log and MQTT use, then what it means. */
 function describe(reason: string): string {
   const text = REASON_TEXT[reason as CallEndReason] as string | undefined;
-  return text ? `${text} (${reason})` : reason;
+  return text ? `${reason} (${text})` : reason;
 }
 
 function lineQuality(m: ProductSource): string[] {

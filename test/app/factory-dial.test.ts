@@ -6,7 +6,7 @@
  */
 import test from 'ava';
 import { ECHO_BANNER } from '../../hal/line/builtin-modem-party.ts';
-import { startDaemon, type Daemon } from '../helpers/daemon.ts';
+import { shellQuote, startDaemon, type Daemon } from '../helpers/daemon.ts';
 
 /** A command's whole answer, up to its OK (waitFor returns the match). */
 const PAGE = /[\s\S]*?\r\nOK\r\n/;
@@ -58,13 +58,13 @@ test('factory defaults: V.23 without +MS fails and says why; AT+MS=V21 lasts onl
   const term = d.term;
   await term.write('ATS7=12DT5551023\r');
   await term.waitFor('NO CARRIER', 60_000);
-  await d.waitForLog('(answer-tone-no-carrier)', 10_000);
+  await d.waitForLog('call ended: answer-tone-no-carrier', 10_000);
   t.regex(
     d.log(),
     /handshake failed after 12\.0 s \(S7=12\): answer tone but no carrier; heard: 2100 Hz answer tone \(V\.25\), V\.23 carrier \(1300 Hz mark; AT\+MS=V23C calls it\)/,
   );
   await term.write('ATI6\r');
-  t.regex(await term.waitFor(PAGE, 10_000), /Last call[\s\S]*Disconnect reason +answer tone but no carrier \(answer-tone-no-carrier\)/);
+  t.regex(await term.waitFor(PAGE, 10_000), /Last call[\s\S]*Disconnect reason +answer-tone-no-carrier \(answer tone but no carrier\)/);
 
   // An interactive session forces V.21; ATZ (what a dialling script sends first) brings automode back.
   await term.write('AT+MS=V21\r');
@@ -88,5 +88,38 @@ test('factory defaults: V.23 without +MS fails and says why; AT+MS=V21 lasts onl
   await term.write('ATH\r');
   await term.waitFor('OK\r\n', 10_000);
   await term.write('ATI6\r');
-  t.regex(await term.waitFor(PAGE, 10_000), /Last call[\s\S]*Disconnect reason +ATH: hung up by the DTE \(hangup\)/);
+  t.regex(await term.waitFor(PAGE, 10_000), /Last call[\s\S]*Disconnect reason +hangup \(ATH: hung up by the DTE\)/);
+});
+
+/** An answering "modem" that picks up and sends nothing: a frame of silence for each frame heard (lock step). */
+const SILENT = `let n = 0; process.stdin.on('data', (b) => { n += b.length; const f = Math.floor(n / 320); n -= f * 320; if (f) process.stdout.write(Buffer.alloc(f * 320)); });`;
+
+test('a number that answers and sends nothing: NO CARRIER, "no-answer-tone" in the log and ATI6', async (t) => {
+  const d = await startDaemon({
+    config: { exchange: { numbers: { '5559000': { kind: 'program', command: `${shellQuote(process.execPath)} -e ${shellQuote(SILENT)}` } } } },
+  });
+  t.teardown(d.stop);
+  await d.term.write('ATS7=8DT5559000\r');
+  await d.term.waitFor('NO CARRIER', 60_000);
+  await d.waitForLog('call ended: no-answer-tone (no answer tone)', 10_000);
+  t.regex(d.log(), /handshake failed after 8\.0 s \(S7=8\): no answer tone; heard nothing from the far end/);
+  await d.term.write('ATI6\r');
+  t.regex(await d.term.waitFor(PAGE, 10_000), /Disconnect reason +no-answer-tone \(no answer tone\)/);
+});
+
+test('LEDs with stderr not a terminal (the journal, a log file): one "leds" log line per call state, not per lamp change', async (t) => {
+  const d = await startDaemon({ config: { leds: { backend: 'terminal' } } });
+  t.teardown(d.stop);
+  await echoCall(d, '5551000', 300);
+  await d.waitForLog('(command)\n', 10_000);
+  const states = d.log().match(/modem: \S+ → \S+/g) ?? [];
+  const leds = d.log().match(/ leds [^\n]*/g) ?? [];
+  t.log(leds.join('\n'));
+  t.true(states.length >= 5, states.join(', '));
+  t.is(leds.length, states.length, 'one lamp line per state change');
+  t.true(
+    leds.some((l) => /\[OH\].*\(dialing\)/.test(l)),
+    'off hook while dialling',
+  );
+  t.true(leds.some((l) => /\[CD\].*\(online\)/.test(l)));
 });
