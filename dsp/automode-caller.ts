@@ -26,7 +26,7 @@ export interface AutomodeCallerOptions {
    * it until it hears the caller); a Bell 103 answerer that follows V.25 ends its answer tone within 4.0 s (3.3 ± 0.7).
    */
   bellWaitMs?: number;
-  /** After the Bell 212A caller's scrambled ones begin: the 2225 Hz tone still unchanged this long is a Bell 103. */
+  /** After the Bell 212A caller's scrambled ones begin: no scrambled ones from the answerer this long is a Bell 103. */
   bellFallbackMs?: number;
 }
 
@@ -41,8 +41,8 @@ type FskMode = 'v21' | 'bell103';
  *   the 2225 Hz Bell answer tone, ended by V.25's silence and then resumed as a carrier: a Bell 103 answerer (V.25
  *   gives the answer tone 3.3 ± 0.7 s and 75 ± 20 ms of silence before the carrier);
  *   a 2225 Hz tone that does not end (ATB0: past `bellWaitMs`; ATB1: at once) is answered as Bell 212A (scrambled
- *   ones at 1200 bit/s); an answerer that keeps its plain 2225 Hz mark after that (`bellFallbackMs`) is a Bell 103
- *   with no V.25 answer sequence, and the Bell 103 originate pump takes the call.
+ *   ones at 1200 bit/s); an answerer that sends no scrambled ones back (`bellFallbackMs`) is a Bell 103 with no V.25
+ *   answer sequence, and the Bell 103 originate pump takes the call, with what it has decoded of the answerer's data.
  * V.23 and Bell 202 are never taken here (+MS selects them): a 1300 Hz V.23 mark is noted in `heard` for the log.
  * The FSK originate pumps listen from the start (their carrier detect learns the noise floor first), as the
  * automode answerer's do. Implements DataPump by delegation.
@@ -178,16 +178,19 @@ export class AutomodeCaller implements DataPump {
       if (!this.qam && s.last === 'bell' && (this.standard === 'bell' || s.run >= this.bellWaitBlocks)) return this.handOver('bell103');
     }
     if (this.qam && this.qam.holdBellAnswer && s.last === 'bell' && s.run >= this.bellWaitBlocks && !this.bellEnded) this.qam.holdBellAnswer = false;
-    // Our Bell 212A scrambled ones are out; a 212A answerer leaves its tone for scrambled ones within ~0.3 s.
-    if (this.qam?.state === 'send-sb1' && s.last === 'bell') this.bellSinceScrambled++;
+    // Our Bell 212A scrambled ones are out: a 212A answerer's own are recognised within ~0.6 s (270 ms each way). A
+    // Bell 103 answerer keeps its 2225 Hz mark, or takes our signal for a carrier and begins its data (2225/2025 Hz).
+    const q = this.qam;
+    if (q?.state === 'send-sb1' && q.bellAnswerer && !q.farScrambledOnes) this.bellSinceScrambled++;
     else this.bellSinceScrambled = 0;
-    if (this.ahead && this.bellSinceScrambled >= this.fallbackBlocks) this.handOver('bell103');
+    // Its characters since then have been decoded by the listening Bell 103 pump (a steady mark decodes to none): kept.
+    if (this.ahead && this.bellSinceScrambled >= this.fallbackBlocks) this.handOver('bell103', true);
   }
 
   /** The listening FSK originate pump takes the call: its carrier now, CONNECT once the far carrier holds S9. */
-  private handOver(mode: FskMode): void {
+  private handOver(mode: FskMode, keepReceived = false): void {
     const pump = this.ahead![mode];
-    pump.discardReceived();
+    if (!keepReceived) pump.discardReceived();
     pump.originate();
     this.identified = mode;
     if (this.tap) this.active?.setTap?.(null);

@@ -108,6 +108,15 @@ export class V22bisDataPump implements DataPump {
     return this.demod.carrier;
   }
 
+  /** Calling: the answerer is a Bell 212A (its 2225 Hz tone answered); and whether its scrambled ones are heard. */
+  get bellAnswerer(): boolean {
+    return this.bellPeer;
+  }
+
+  get farScrambledOnes(): boolean {
+    return this.sb1At >= 0 || this.state === 'connected';
+  }
+
   get rxLevelDbm0(): number {
     return this.demod.levelDbm0;
   }

@@ -2,6 +2,8 @@ import test from 'ava';
 import { AutomodeCaller, type AutomodeCallerOptions } from '../../dsp/automode-caller.ts';
 import type { AnswerStandard, AutomodeIdentity } from '../../dsp/automode-pump.ts';
 import { lineModel } from '../../dsp/channel/line-model.ts';
+import { DEFAULT_TIMINGS, FskDataPump } from '../../dsp/fsk/fsk-pump.ts';
+import { FSK_MODES } from '../../dsp/fsk/specs.ts';
 import { createDataPump, type Modulation } from '../../dsp/pump-factory.ts';
 import type { DataPump } from '../../dsp/pump.ts';
 import { FRAME_SAMPLES } from '../../dsp/q15.ts';
@@ -128,4 +130,16 @@ test('answerer signals: the V.25 and Bell answer tones, V.22 unscrambled ones, t
   t.is(classify(0).last, 'silence');
   t.false(classify(0).carrierHeard);
   t.is(classify(1000).last, 'other');
+});
+
+test("automode caller (ATB0): a Bell 103 answerer with no V.25 gap (its tone goes on as its mark, as spandsp's) is met at 300 after a 212A attempt", (t) => {
+  const gapless = new FskDataPump(FSK_MODES.bell103, 'answerer', { ...DEFAULT_TIMINGS, answerToneMs: 2000, answerSilenceMs: 0 });
+  const r = automodeCall(gapless);
+  t.log(
+    `identified ${r.caller.identified}, CONNECT ${r.caller.connectRate} at ${r.connectS.toFixed(2)} s; ${r.answererGot.length - r.sent.length} characters of the 212A attempt at the answerer`,
+  );
+  t.is(r.caller.identified, 'bell103');
+  t.is(r.caller.connectRate, 300);
+  t.deepEqual(Uint8Array.from(r.callerGot), r.sent);
+  t.deepEqual(Uint8Array.from(r.answererGot.slice(-r.sent.length)), r.sent);
 });
