@@ -20,9 +20,9 @@ const NUMBERS: [string, string, number, string][] = [
   ['5551103', 'Bell 103', 300, 'bell103'],
 ];
 
-async function echoCall(d: Daemon, number: string, rate: number): Promise<string> {
+async function echoCall(d: Daemon, number: string, rate: number, init = 'Z'): Promise<string> {
   const term = d.term;
-  await term.write('ATZ\r');
+  await term.write(`AT${init}\r`);
   await term.waitFor('OK\r\n', 10_000);
   await term.write(`ATDT${number}\r`);
   const connect = await term.waitFor(/CONNECT \d+[^\r]*\r\n/, 90_000);
@@ -122,4 +122,11 @@ test('LEDs with stderr not a terminal (the journal, a log file): one "leds" log 
     'off hook while dialling',
   );
   t.true(leds.some((l) => /\[CD\].*\(online\)/.test(l)));
+});
+
+test('factory automode with &Q5: V.42bis at 2400 from 5552400, and a V.21 answerer passed through at 300', async (t) => {
+  const d = await startDaemon();
+  t.teardown(d.stop);
+  t.regex(await echoCall(d, '5552400', 2400, 'Z&Q5'), /^CONNECT 2400\/ARQ/);
+  t.regex(await echoCall(d, '5551000', 300, 'Z&Q5'), /^CONNECT 300\r\n/);
 });
