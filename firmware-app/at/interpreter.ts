@@ -1,4 +1,4 @@
-import { applyParity, CommandLineReader } from './command-line.ts';
+import { applyParity, CommandLineReader, whereCut } from './command-line.ts';
 import type { DteFormat } from './command-line.ts';
 import { dialReference, parseDialString } from './dial-string.ts';
 import { dteSettingCommand } from './dte-settings.ts';
@@ -396,26 +396,6 @@ export class AtInterpreter {
   static isFinal(code: ResultCode): boolean {
     return FINAL_CODES.includes(code);
   }
-}
-
-/**
- * The log line for a command line answered ERROR: which command stopped it (commands before it were carried out,
- * none after). V.250 §5.4.2 ends an extended command (+, #) only at ';' or the end of the line, so a Hayes command
- * written straight after one ("AT+MS=V22B&Q5") is read as the extended command's argument: the line shows the ';'.
- */
-export function whereCut(line: string, at: number): string {
-  const shown = line.replace(/[^ -~]/g, '?');
-  let why = `at: ERROR: "AT${shown}" stopped at column ${at + 3} ("${shown.slice(at)}"): the commands before it were carried out, none from there on`;
-  if (line[at] === '+' || line[at] === '#') {
-    const end = line.indexOf(';', at);
-    const body = line.slice(at, end < 0 ? line.length : end);
-    const hayes = body.search(/[&\\%]/); // &Q5, \N3, %C1: Hayes commands
-    if (hayes > 0) {
-      const cut = at + hayes;
-      why += `. V.250 reads an extended command up to ';' or the end of the line, so "${shown.slice(cut, end < 0 ? undefined : end)}" was taken as part of "${shown.slice(at, cut)}"; write AT${shown.slice(0, cut)};${shown.slice(cut)}`;
-    }
-  }
-  return why;
 }
 
 /** Reads a command line left to right. */
