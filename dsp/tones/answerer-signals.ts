@@ -60,7 +60,7 @@ export class AnswererSignals {
 
   /** One 160-sample frame; true when a block ended with it (`last` and `run` are new). */
   process(frame: Int16Array): boolean {
-    this.block.set(frame.subarray(0, FRAME_SAMPLES), this.fill);
+    for (let i = 0; i < FRAME_SAMPLES; i++) this.block[this.fill + i] = frame[i];
     this.fill += FRAME_SAMPLES;
     if (this.fill < BLOCK) return false;
     this.fill = 0;
