@@ -48,7 +48,8 @@ for (const [modem, rate] of ANSWERERS) {
       const end = daemon.term.buffer.lastIndexOf(NO_CARRIER);
       const got = daemon.term.buffer.subarray(call.dataStart, end);
       t.true(got.equals(fromPeer), `Dialtone received ${got.length} bytes, expected ${SIZE}; payload at ${got.indexOf(fromPeer)}`);
-      for (let i = 0; i < 60 && !/spandsp-modem: exit/.test(call.peerLog()); i++) await new Promise((r) => setTimeout(r, 50));
+      // The peer writes its file and says so on exit; under load that can trail NO CARRIER by seconds.
+      for (let i = 0; i < 200 && !/spandsp-modem: exit/.test(call.peerLog()); i++) await new Promise((r) => setTimeout(r, 50));
       const recv = readFileSync(join(dir, 'peer.recv'));
       if (modem === 'bell103') {
         // spandsp's Bell 103 answerer has no V.25 gap after its answer tone: its 2225 Hz goes on as its mark, which
