@@ -12,7 +12,7 @@ import { productInfo } from '../../firmware-app/product.ts';
 export class FakeHost implements AtHost {
   dials: { plan: DialPlan; text: string }[] = [];
   hangups = 0;
-  carrier = 'V21';
+  carrier = 'V21'; // what its ATI pages show (+MS itself is the interpreter's, firmware-app/at/carrier.ts)
   dialResult: ResultCode = 'NO CARRIER';
   at!: AtInterpreter;
 
@@ -33,11 +33,6 @@ export class FakeHost implements AtHost {
     return productInfo(n, { carrier: this.carrier, dteFormat: '8N1', flow: 3, stats: { bytesToLine: 0, bytesFromLine: 0, calls: 0 }, lastCall: null, line: null, settings: 'test' });
   }
   changed(): void {}
-  selectCarrier(name: string): boolean {
-    if (!['V21', 'B103', 'V23C', 'B202'].includes(name)) return false;
-    this.carrier = name;
-    return true;
-  }
 }
 
 /** A fresh directory; `fast` puts it in memory (/dev/shm) where fsync costs nothing. */
