@@ -10,6 +10,7 @@ import type { ModemState } from './modem.ts';
 import { ring } from './ring-client.ts';
 import { startPanel } from './panel/index.ts';
 import { SystemdNotifier } from './service/notify.ts';
+import { acquireDaemonLocks, daemonLocks, LockRefused, stateDirectory } from './service/daemon-lock.ts';
 import { Watchdog } from './service/watchdog.ts';
 import { startEmbeddedBroker } from './telemetry/embedded-broker.ts';
 import type { EmbeddedBroker } from './telemetry/embedded-broker.ts';
@@ -19,7 +20,11 @@ const USAGE = `usage:
   dialtone [start] [--config FILE] [--clock realtime|fast] [--link PATH] [--socket PATH] [--quiet]
   dialtone ring [--socket PATH] [--from NUMBER] (--stdio | -- COMMAND...)
   dialtone config check FILE
-  dialtone doctor [--config FILE]`;
+  dialtone doctor [--config FILE]
+  dialtone --help`;
+
+/** Exit status when another daemon holds the port (sysexits.h EX_TEMPFAIL: try again once that one stops). */
+const EXIT_IN_USE = 75;
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString()} ${line}\n`);
@@ -44,6 +49,11 @@ async function start(argv: string[]): Promise<void> {
   // Everything that can be wrong with the configuration is found here, before any port or socket is opened.
   const cfg = loadConfig(values.config, overrides);
   const say = values.quiet ? () => {} : log;
+  // systemd's StateDirectory= (/var/lib/dialtone) on the appliance; ./state in a checkout.
+  const stateDir = stateDirectory();
+  // One daemon per port: claimed before any port, link or socket is touched, so a second daemon changes nothing.
+  const locks = acquireDaemonLocks(daemonLocks({ stateDir, serial: cfg.serial, socket: cfg.control.socket }), log);
+  process.on('exit', () => locks.forEach((l) => l.release()));
   const notifier = SystemdNotifier.fromEnv(process.env, log);
   // DTE port, control lines and LEDs: real or simulated per serial/controlLines/leds/gpio (hal/factory.ts).
   const hw = await openHardware(cfg, say);
@@ -68,8 +78,7 @@ async function start(argv: string[]): Promise<void> {
     log: say,
     txLevelDbm0: cfg.modem.txLevelDbm0,
     modulation: cfg.modem.modulation,
-    // systemd's StateDirectory= (/var/lib/dialtone) on the appliance; ./state in a checkout.
-    stateDir: process.env.STATE_DIRECTORY?.split(':')[0] ?? 'state',
+    stateDir,
   });
   // No broker configured: run one (an MQTT client on this machine, or Home Assistant told its address, subscribes there).
   const broker: EmbeddedBroker | null = cfg.mqtt.enabled && !cfg.mqtt.url ? await startEmbeddedBroker(cfg.mqtt.broker.listen, cfg.mqtt.broker.port, log) : null;
@@ -79,7 +88,7 @@ async function start(argv: string[]): Promise<void> {
     cfg,
     configPath: values.config ?? null,
     modem,
-    stateDir: process.env.STATE_DIRECTORY?.split(':')[0] ?? 'state',
+    stateDir,
     dte: { port: port.name, speed: cfg.serial.backend === 'serialport' ? (cfg.serial.baudRate ?? null) : null },
     lineMs: () => clock.lineMs,
     log,
@@ -133,8 +142,19 @@ async function start(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
+/** parseArgs's complaints (an unknown option, a missing value) are the user's mistake: usage, not a stack trace. */
+function isUsageError(err: unknown): err is Error {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).code!.startsWith('ERR_PARSE_ARGS_');
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  // Words after `--` belong to the program `dialtone ring` starts.
+  const ours = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (argv[0] === 'help' || ours.some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const cmd = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'start';
   const rest = cmd === 'start' && argv[0] !== 'start' ? argv : argv.slice(1);
   if (cmd === 'start') return start(rest);
@@ -167,6 +187,17 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (isUsageError(err)) {
+    process.stderr.write(`dialtone: ${err.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (err instanceof LockRefused) {
+    process.stderr.write(
+      `dialtone: not started: ${err.message}.\n` +
+        `  Stop that daemon first (systemctl stop dialtone, or kill ${err.pid}), or give this one its own STATE_DIRECTORY, --link and --socket.\n`,
+    );
+    process.exit(EXIT_IN_USE);
+  }
   if (err instanceof ConfigError) process.stderr.write(`dialtone: configuration error:\n${err.issues.map((i) => `  ${formatIssue(i)}\n`).join('')}`);
   else process.stderr.write(`dialtone: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);

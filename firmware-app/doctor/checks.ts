@@ -6,6 +6,7 @@ import { probeGpio } from '../../hal/gpio/open-chip.ts';
 import { PIN_SECTIONS } from '../pin-map.ts';
 import type { DialtoneConfig } from '../../config/schema.ts';
 import type { DoctorCheck, DoctorContext, Finding } from './doctor.ts';
+import { DAEMON_CHECK } from './daemon-check.ts';
 import { LINE_CHECKS } from './line-checks.ts';
 
 /** Group names of a user, from /etc/group (the primary group included). */
@@ -162,6 +163,7 @@ function gpioFindings(ctx: DoctorContext): Finding[] {
 
 /** The checks `dialtone doctor` runs, in order. Add a check here (audio, Bluetooth) to extend the doctor. */
 export const DOCTOR_CHECKS: DoctorCheck[] = [
+  DAEMON_CHECK,
   { name: 'serial', applies: (c) => c.serial.backend !== 'tcp', run: serialFindings },
   { name: 'serial', applies: (c) => c.serial.backend === 'tcp', run: tcpFindings },
   { name: 'gpio', applies: (c) => c.leds.backend === 'gpio' || c.controlLines?.backend === 'gpio', run: gpioFindings },

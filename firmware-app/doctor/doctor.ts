@@ -22,6 +22,8 @@ export interface DoctorContext {
   uid: number;
   devDir: string;
   sysfsGpio: string;
+  /** The daemon's state directory (where its lock is); default STATE_DIRECTORY or ./state. */
+  stateDir?: string;
 }
 
 export interface DoctorCheck {

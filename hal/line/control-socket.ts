@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, unlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { dirname } from 'node:path';
 import type { LineModelConfig } from '../../config/schema.ts';
@@ -13,8 +13,12 @@ import { SimulatedCallLeg } from './simulated-exchange.ts';
  * `{"event":"rejected","reason":...}\n`) and from then on the socket carries the lock-step audio: the daemon writes
  * 320 bytes (160 S16LE samples it sent), the client writes back the 320 bytes the caller sent in that frame.
  */
+/** rw for the owner and the group (the `dialtone` group on the appliance), nothing for others. */
+export const SOCKET_MODE = 0o660;
+
 export class ControlSocket {
   private readonly server: net.Server;
+  private inode: number | null = null;
 
   constructor(
     readonly path: string,
@@ -23,10 +27,20 @@ export class ControlSocket {
     private readonly log: (line: string) => void,
   ) {
     mkdirSync(dirname(path), { recursive: true });
-    if (existsSync(path)) unlinkSync(path);
+    if (existsSync(path)) unlinkSync(path); // a stale socket: the daemon lock (daemon-lock.ts) says no live daemon owns it
     this.server = net.createServer((sock) => this.accept(sock));
     this.server.on('error', (err) => log(`control socket: ${err.message}`));
-    this.server.listen(path);
+    // Owner and group only (the dialtone group rings the modem), whatever the umask: the socket is made with
+    // the umask at 0o117 and chmod-ed to the same mode before anyone can be told it is there.
+    const umask = process.umask(0o117);
+    try {
+      this.server.listen(path, () => {
+        chmodSync(path, SOCKET_MODE);
+        this.inode = statSync(path).ino;
+      });
+    } finally {
+      process.umask(umask);
+    }
   }
 
   private accept(sock: net.Socket): void {
@@ -57,7 +71,12 @@ export class ControlSocket {
 
   close(): void {
     this.server.close();
-    if (existsSync(this.path)) unlinkSync(this.path);
+    // Only the socket this daemon made (the same inode): never one another daemon has put there since.
+    try {
+      if (this.inode !== null && statSync(this.path).ino === this.inode) unlinkSync(this.path);
+    } catch {
+      /* already gone */
+    }
   }
 }
 

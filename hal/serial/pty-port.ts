@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import tty from 'node:tty';
@@ -100,11 +100,20 @@ export class PtyPort implements DtePort {
   close(): void {
     this.writer.close();
     this.stream.destroy();
-    if (this.link && isSymlink(this.link)) unlinkSync(this.link);
+    // Only our own link: a link another daemon has made since (or pointed elsewhere) is not ours to remove.
+    if (this.link && linkTarget(this.link) === this.name) unlinkSync(this.link);
   }
 
   get slave(): number {
     return this.slaveFd;
+  }
+}
+
+function linkTarget(p: string): string | null {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return null;
   }
 }
 
