@@ -49,6 +49,8 @@ export interface Terminal {
 }
 
 export interface Daemon {
+  /** The daemon's process id. */
+  pid: number;
   dir: string;
   link: string;
   socket: string;
@@ -71,6 +73,8 @@ export interface DaemonOptions {
   clock?: 'fast' | 'realtime';
   /** Time allowed for the daemon to print its ready line. */
   startTimeoutMs?: number;
+  /** Start the daemon under this umask (through /bin/sh), e.g. 0 to check that modes do not come from it. */
+  umask?: number;
 }
 
 export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
@@ -81,11 +85,13 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   // The panel on any free port (tests run side by side); its URL is in stdout().
   const config = { leds: { backend: 'none' }, mqtt: { enabled: false }, panel: { port: 0 }, ...(opts.config ?? {}) };
   writeFileSync(configPath, stringify(config));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', MAIN_TS, '--clock', opts.clock ?? 'fast', '--link', link, '--socket', socket, '--config', configPath],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STATE_DIRECTORY: join(dir, 'state') } },
-  );
+  const args = ['--import', 'tsx', MAIN_TS, '--clock', opts.clock ?? 'fast', '--link', link, '--socket', socket, '--config', configPath];
+  // process.umask() cannot be set from ava's worker threads: the shell sets it, then becomes node.
+  const [cmd, argv] =
+    opts.umask === undefined
+      ? [process.execPath, args]
+      : ['/bin/sh', ['-c', `umask ${opts.umask.toString(8).padStart(3, '0')} && exec "$0" "$@"`, process.execPath, ...args]];
+  const child = spawn(cmd, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STATE_DIRECTORY: join(dir, 'state') } });
   let log = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => {
@@ -144,7 +150,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     }
     return log;
   };
-  return { dir, link, socket, configPath, term, stdout: () => out, log: () => log, waitForLog, stop };
+  return { pid: child.pid!, dir, link, socket, configPath, term, stdout: () => out, log: () => log, waitForLog, stop };
 }
 
 const CHUNK = 256;
