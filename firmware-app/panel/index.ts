@@ -77,6 +77,7 @@ export async function startPanel(o: PanelOptions): Promise<Panel> {
       recordingsDir: recorder.dir,
       password: p.password,
       allowChanges: p.allowChanges,
+      privacy: { showNumbers: o.cfg.mqtt.publishNumbers, routes: o.cfg.exchange.numbers },
       actions: { setRecording: (on) => (o.modem.recording = on), hangup: () => o.modem.hangup() },
       log: o.log,
     });

@@ -11,10 +11,13 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { authorised } from './auth.ts';
+import { hostAllowed, originAllowed, PasswordThrottle, servedHosts } from './access.ts';
+import { authorised, passwordFromRequest } from './auth.ts';
 import type { PanelAssets } from './build.ts';
 import type { CallLog } from './call-log.ts';
 import type { LiveFeed } from './live-feed.ts';
+import { callsForViewer, snapshotForViewer } from './privacy.ts';
+import type { NumberPrivacy } from './privacy.ts';
 import { RECORDING_NAME } from './recorder.ts';
 
 export const CSP =
@@ -36,6 +39,8 @@ export interface PanelServerOptions {
   password: string | null | undefined;
   allowChanges: boolean;
   actions: PanelActions;
+  /** Whether dialled and calling numbers are shown (mqtt.publishNumbers), and the routes that classify them. */
+  privacy: NumberPrivacy;
   log: (line: string) => void;
 }
 
@@ -53,6 +58,9 @@ const json = (res: ServerResponse, status: number, value: unknown): void => send
 export class PanelServer {
   private readonly server: Server;
   private readonly streams = new Set<ServerResponse>();
+  private readonly throttle = new PasswordThrottle();
+  /** The `host:port` names the panel answers to, known once it listens. */
+  private served: ReadonlySet<string> = new Set();
 
   constructor(private readonly o: PanelServerOptions) {
     this.server = createServer((req, res) => {
@@ -73,7 +81,9 @@ export class PanelServer {
       this.server.once('error', reject);
       this.server.listen(port, host, () => {
         this.server.off('error', reject);
-        resolve(this.server.address() as AddressInfo);
+        const addr = this.server.address() as AddressInfo;
+        this.served = servedHosts(host, addr.port);
+        resolve(addr);
       });
     });
   }
@@ -89,10 +99,11 @@ export class PanelServer {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cache-Control', 'no-store');
-    if (!authorised(req, this.o.password)) {
-      send(res, 401, 'text/plain; charset=utf-8', 'Dialtone panel: password required\n', { 'WWW-Authenticate': 'Basic realm="Dialtone", charset="UTF-8"' });
-      return;
+    if (!hostAllowed(req.headers.host, this.served)) {
+      // Not a name this panel serves: a DNS-rebinding page, or a proxy that should not be here (RFC 9110 §15.5.20).
+      return send(res, 421, 'text/plain; charset=utf-8', 'Dialtone panel: not served under this Host name\n');
     }
+    if (!this.passwordOk(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://panel.invalid');
     if (req.method === 'POST') return this.change(req, res, url.pathname);
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
@@ -104,9 +115,9 @@ export class PanelServer {
       case '/style.css':
         return this.asset(res, 'text/css', (a) => a.css);
       case '/api/status':
-        return json(res, 200, this.o.feed.snapshot());
+        return json(res, 200, snapshotForViewer(this.o.feed.snapshot(), this.o.privacy));
       case '/api/calls':
-        return json(res, 200, this.o.calls.all);
+        return json(res, 200, callsForViewer(this.o.calls.all, this.o.privacy));
       case '/api/config':
         return json(res, 200, { ...this.o.config(), allowChanges: this.o.allowChanges });
       case '/api/events':
@@ -116,6 +127,28 @@ export class PanelServer {
     const rec = /^\/recordings\/([^/]+)$/.exec(url.pathname);
     if (rec) return this.recording(res, rec[1]);
     json(res, 404, { error: 'not found' });
+  }
+
+  /** The password check, slowed down per client after failures; false when the response has been sent. */
+  private passwordOk(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!this.o.password) return true;
+    const client = req.socket.remoteAddress ?? '?';
+    const wait = this.throttle.waitMs(client);
+    if (wait > 0) {
+      send(res, 429, 'text/plain; charset=utf-8', 'Dialtone panel: too many wrong passwords; wait\n', { 'Retry-After': String(Math.ceil(wait / 1000)) });
+      return false;
+    }
+    if (authorised(req, this.o.password)) {
+      this.throttle.succeeded(client);
+      return true;
+    }
+    // A request without credentials is a browser asking what to send, not a guess.
+    if (passwordFromRequest(req) !== null) {
+      this.throttle.failed(client);
+      this.o.log(`panel: wrong password from ${client}`);
+    }
+    send(res, 401, 'text/plain; charset=utf-8', 'Dialtone panel: password required\n', { 'WWW-Authenticate': 'Basic realm="Dialtone", charset="UTF-8"' });
+    return false;
   }
 
   private asset(res: ServerResponse, type: string, pick: (a: PanelAssets) => string): void {
@@ -138,10 +171,10 @@ export class PanelServer {
     const unsubscribe = this.o.feed.subscribe((s) => {
       // A slow viewer is skipped rather than buffered without bound.
       if (res.writableLength > 256 * 1024) return;
-      res.write(`event: snapshot\ndata: ${JSON.stringify(s)}\n\n`);
+      res.write(`event: snapshot\ndata: ${JSON.stringify(snapshotForViewer(s, this.o.privacy))}\n\n`);
       if (this.o.calls.version !== callsSeen) {
         callsSeen = this.o.calls.version;
-        res.write(`event: calls\ndata: ${JSON.stringify(this.o.calls.all)}\n\n`);
+        res.write(`event: calls\ndata: ${JSON.stringify(callsForViewer(this.o.calls.all, this.o.privacy))}\n\n`);
       }
     });
     const done = (): void => {
@@ -167,8 +200,7 @@ export class PanelServer {
 
   private change(req: IncomingMessage, res: ServerResponse, path: string): void {
     if (!this.o.allowChanges) return json(res, 403, { error: 'the panel is read-only (panel.allowChanges is false)' });
-    const origin = req.headers.origin;
-    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '') || (origin && origin !== `http://${req.headers.host}`)) {
+    if (!/^application\/json\b/.test(req.headers['content-type'] ?? '') || !originAllowed(req.headers.origin, this.served)) {
       return json(res, 403, { error: 'changes need a JSON request from the panel itself' });
     }
     let body = '';
