@@ -127,11 +127,7 @@ export interface DaemonLockSpec {
 }
 
 /** The lock files a daemon with this configuration takes, each with what it protects (for the refusal message). */
-export function daemonLocks(o: {
-  stateDir: string;
-  serial: { backend: string; link: string; device?: string | null };
-  socket: string;
-}): DaemonLockSpec[] {
+export function daemonLocks(o: { stateDir: string; serial: { backend: string; link: string; device?: string | null }; socket: string }): DaemonLockSpec[] {
   const locks: DaemonLockSpec[] = [{ path: join(o.stateDir, STATE_LOCK), what: `the state directory ${o.stateDir}` }];
   if (o.serial.backend === 'pty') locks.push({ path: `${o.serial.link}.lock`, what: `the DTE link ${o.serial.link}` });
   if (o.serial.backend === 'serialport') {

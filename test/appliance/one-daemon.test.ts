@@ -29,14 +29,21 @@ test('a second daemon with the same defaults is refused; the first keeps its lin
   t.teardown(d.stop);
   const env = { ...process.env, STATE_DIRECTORY: join(d.dir, 'state') };
   const target = readlinkSync(d.link);
-  const second = spawnSync(process.execPath, ['--import', 'tsx', MAIN_TS, '--clock', 'fast', '--link', d.link, '--socket', d.socket, '--config', d.configPath], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env,
-  });
+  const second = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', MAIN_TS, '--clock', 'fast', '--link', d.link, '--socket', d.socket, '--config', d.configPath],
+    {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env,
+    },
+  );
   t.is(second.status, 75, second.stderr);
-  t.regex(second.stderr, new RegExp(`dialtone: not started: the state directory .* is in use by another Dialtone daemon \\(PID ${d.pid}, lock .*dialtone\\.pid\\)`));
+  t.regex(
+    second.stderr,
+    new RegExp(`dialtone: not started: the state directory .* is in use by another Dialtone daemon \\(PID ${d.pid}, lock .*dialtone\\.pid\\)`),
+  );
   t.regex(second.stderr, /Stop that daemon first/);
   t.notRegex(second.stdout, /Dialtone ready/);
   t.notRegex(second.stderr, /address in use|EADDRINUSE|\n\s+at /, 'nothing was opened, and no stack trace');
@@ -59,11 +66,15 @@ test('a lock left by a daemon that died is stale: the next daemon takes it over'
   process.kill(first.pid, 'SIGKILL');
   await new Promise((r) => setTimeout(r, 300));
   t.true(existsSync(join(first.dir, 'state', 'dialtone.pid')));
-  const again = spawn(process.execPath, ['--import', 'tsx', MAIN_TS, '--clock', 'fast', '--link', first.link, '--socket', first.socket, '--config', first.configPath], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, STATE_DIRECTORY: join(first.dir, 'state') },
-  });
+  const again = spawn(
+    process.execPath,
+    ['--import', 'tsx', MAIN_TS, '--clock', 'fast', '--link', first.link, '--socket', first.socket, '--config', first.configPath],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, STATE_DIRECTORY: join(first.dir, 'state') },
+    },
+  );
   const exited = new Promise<number | null>((r) => again.once('exit', (code) => r(code)));
   t.teardown(() => {
     again.kill('SIGKILL');

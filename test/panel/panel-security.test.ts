@@ -141,7 +141,11 @@ test('panel: Host must name an address the panel serves (DNS rebinding is answer
   for (const origin of ['http://evil.example', `http://127.0.0.1:${Number(port) + 1}`, `https://127.0.0.1:${port}`, 'null', `http://127.0.0.1:${port}/x`]) {
     t.is((await post(origin)).status, 403, `Origin: ${origin}`);
   }
-  const rebinding = await request(`${url}api/hangup`, { method: 'POST', headers: { Host: `evil.example:${port}`, 'Content-Type': 'application/json', Origin: `http://evil.example:${port}` }, body: '{}' });
+  const rebinding = await request(`${url}api/hangup`, {
+    method: 'POST',
+    headers: { Host: `evil.example:${port}`, 'Content-Type': 'application/json', Origin: `http://evil.example:${port}` },
+    body: '{}',
+  });
   t.is(rebinding.status, 421, 'a rebinding page cannot hang up either');
 });
 
@@ -161,7 +165,10 @@ test('panel: failed passwords slow down per client address (429 with Retry-After
   const elapsed = Date.now() - started;
   const checked = statuses.filter((s) => s === 401).length;
   t.log(`200 wrong passwords in ${elapsed} ms: ${checked} checked (401), ${statuses.filter((s) => s === 429).length} refused unchecked (429)`);
-  t.true(statuses.slice(0, 10).every((s) => s === 401), 'a person mistyping a few times is not held up');
+  t.true(
+    statuses.slice(0, 10).every((s) => s === 401),
+    'a person mistyping a few times is not held up',
+  );
   t.is(statuses[10], 401);
   t.true(checked <= 12, `at most a dozen guesses looked at in ${elapsed} ms, not ${checked}`);
   const held = await request(`${url}api/calls`, { headers: auth('correct horse') });
