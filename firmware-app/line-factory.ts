@@ -53,8 +53,8 @@ export async function createLine(cfg: DialtoneConfig, deps: LineDeps, simulated:
   if (cfg.line.backend === 'bluetooth') {
     const bt = cfg.line.bluetooth;
     const { BluetoothPhoneLine } = await import('../hal/line/bluetooth-line.ts');
-    const { connectBus, OfonoClient } = await import('../hal/line/ofono.ts');
-    const line = new BluetoothPhoneLine({ ofono: new OfonoClient(connectBus(bt.dbusAddress)), audio, phone: bt.phone, log });
+    const { OfonoClient } = await import('../hal/line/ofono.ts');
+    const line = new BluetoothPhoneLine({ ofono: new OfonoClient(bt.dbusAddress), audio, phone: bt.phone, log });
     await line.open(); // without the phone yet it keeps looking; calls meanwhile get NO DIALTONE
     return { line, exchange: null, audio, clock };
   }

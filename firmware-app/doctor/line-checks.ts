@@ -39,35 +39,24 @@ async function bluetoothFindings(ctx: DoctorContext): Promise<Finding[]> {
       what: 'the user is not in the bluetooth group',
       fix: 'sudo usermod -aG bluetooth dialtone (the systemd unit already runs with it)',
     });
-  const { connectBus, OfonoClient } = await import('../../hal/line/ofono.ts'); // D-Bus code only when checked
-  const bus = connectBus(bt.dbusAddress);
+  const { OfonoClient } = await import('../../hal/line/ofono.ts'); // D-Bus code only when checked
+  const ofono = new OfonoClient(bt.dbusAddress);
   try {
-    const dbus = (await bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus')).getInterface('org.freedesktop.DBus') as unknown as {
-      NameHasOwner(n: string): Promise<boolean>;
-    };
-    if (!(await dbus.NameHasOwner('org.ofono'))) {
-      out.push({ verdict: 'fail', what: 'oFono is not running', fix: 'apt-get install ofono && systemctl enable --now ofono' });
-      return out;
-    }
-    const want = bt.phone?.toUpperCase().replace(/:/g, '_');
-    const modems = (await new OfonoClient(bus).modems()).filter((m) => m.type === 'hfp' || m.interfaces.includes('org.ofono.VoiceCallManager'));
-    const mine = modems.find((m) => !want || m.path.toUpperCase().includes(want));
-    if (!mine)
-      out.push({
-        verdict: 'fail',
-        what: bt.phone ? `oFono has no hands-free link to ${bt.phone}` : 'oFono has no hands-free phone',
-        fix: 'pair, trust and connect the phone with bluetoothctl (docs/hardware.md, *Bluetooth phone*); is Bluetooth on on the phone?',
-      });
-    else if (!mine.interfaces.includes('org.ofono.VoiceCallManager'))
-      out.push({
-        verdict: 'warn',
-        what: `${mine.name || mine.path} is paired but not connected for calls`,
-        fix: `bluetoothctl connect ${bt.phone ?? '<address>'}`,
-      });
-    else out.push({ verdict: 'ok', what: `phone ${mine.name || mine.path} ready for calls through oFono` });
-    const alsa = (await dbus.NameHasOwner('org.bluealsa')) as boolean;
+    await ofono.connection();
+  } catch (err) {
+    out.push({
+      verdict: 'fail',
+      what: `no D-Bus: ${(err as Error).message}`,
+      fix: bt.dbusAddress ? 'check line.bluetooth.dbusAddress' : 'apt-get install dbus && systemctl enable --now dbus (oFono and BlueALSA need the system bus)',
+    });
+    return out;
+  }
+  try {
+    const phone = await ofonoFindings(ofono, bt.phone);
+    out.push(...phone);
+    if (phone[0].what === OFONO_MISSING) return out;
     out.push(
-      alsa
+      (await ofono.hasOwner('org.bluealsa'))
         ? { verdict: 'ok', what: 'BlueALSA is running' }
         : {
             verdict: 'fail',
@@ -76,11 +65,32 @@ async function bluetoothFindings(ctx: DoctorContext): Promise<Finding[]> {
           },
     );
   } catch (err) {
-    out.push({ verdict: 'fail', what: `cannot reach the D-Bus system bus: ${(err as Error).message}`, fix: 'is dbus running? (systemctl status dbus)' });
+    out.push({ verdict: 'fail', what: `D-Bus: ${(err as Error).message}`, fix: 'is dbus running? (systemctl status dbus)' });
   } finally {
-    bus.disconnect();
+    ofono.close();
   }
   return out;
+}
+
+const OFONO_MISSING = 'oFono is not running';
+
+/** oFono on the bus, and the configured phone among its hands-free modems. */
+async function ofonoFindings(ofono: import('../../hal/line/ofono.ts').OfonoClient, phone: string | null): Promise<Finding[]> {
+  if (!(await ofono.hasOwner('org.ofono'))) return [{ verdict: 'fail', what: OFONO_MISSING, fix: 'apt-get install ofono && systemctl enable --now ofono' }];
+  const want = phone?.toUpperCase().replace(/:/g, '_');
+  const modems = (await ofono.modems()).filter((m) => m.type === 'hfp' || m.interfaces.includes('org.ofono.VoiceCallManager'));
+  const mine = modems.find((m) => !want || m.path.toUpperCase().includes(want));
+  if (!mine)
+    return [
+      {
+        verdict: 'fail',
+        what: phone ? `oFono has no hands-free link to ${phone}` : 'oFono has no hands-free phone',
+        fix: 'pair, trust and connect the phone with bluetoothctl (docs/hardware.md, *Bluetooth phone*); is Bluetooth on on the phone?',
+      },
+    ];
+  if (!mine.interfaces.includes('org.ofono.VoiceCallManager'))
+    return [{ verdict: 'warn', what: `${mine.name || mine.path} is paired but not connected for calls`, fix: `bluetoothctl connect ${phone ?? '<address>'}` }];
+  return [{ verdict: 'ok', what: `phone ${mine.name || mine.path} ready for calls through oFono` }];
 }
 
 export const LINE_CHECKS: DoctorCheck[] = [

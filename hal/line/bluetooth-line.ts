@@ -139,9 +139,13 @@ export class BluetoothPhoneLine implements PhoneLine {
   private audioOwner: BluetoothCallLeg | null = null;
   private audioWaiters: (() => void)[] = [];
 
+  private lastProblem: string | null = null;
+
   constructor(private readonly o: BluetoothLineOptions) {
     this.audio = o.audio;
     this.log = o.log;
+    // The system D-Bus or oFono going away ends the calls (NO CARRIER) and starts looking again.
+    o.ofono.onLost = (why) => this.linkLost(why);
     o.audio.onEvent((e) => {
       if (e.kind === 'failed') {
         this.log(`bluetooth: call audio failed: ${e.detail}`);
@@ -152,11 +156,16 @@ export class BluetoothPhoneLine implements PhoneLine {
 
   /** Finds the phone's hands-free modem and starts following its calls; retries in the background until it does. */
   async open(): Promise<boolean> {
+    if (this.closed) return false;
     try {
       await this.attach();
+      this.lastProblem = null;
       return true;
     } catch (err) {
-      this.log(`bluetooth: no phone yet (${(err as Error).message}); retrying every ${(this.o.retryMs ?? 5000) / 1000} s`);
+      const why = (err as Error).message;
+      // Said once per cause, not every retry; dialling meanwhile gives NO DIALTONE.
+      if (why !== this.lastProblem) this.log(`bluetooth: no phone yet (${why}); calls get NO DIALTONE; retrying every ${(this.o.retryMs ?? 5000) / 1000} s`);
+      this.lastProblem = why;
       this.scheduleRetry();
       return false;
     }
@@ -188,7 +197,7 @@ export class BluetoothPhoneLine implements PhoneLine {
     });
     this.modem = modem.path;
     this.vcm = vcm;
-    this.log(`bluetooth: using ${modem.name || modem.path}`);
+    this.log(`bluetooth: using ${modem.name || modem.path}${this.lastProblem ? ' (found again)' : ''}`);
     try {
       await ofono.disableNrec(modem.path);
       this.log('bluetooth: asked the phone to turn off echo cancelling and noise reduction (AT+NREC=0)');
@@ -238,7 +247,9 @@ export class BluetoothPhoneLine implements PhoneLine {
   }
 
   private linkLost(why: string): void {
-    this.log(`bluetooth: link lost: ${why}`);
+    if (this.closed) return;
+    this.log(`bluetooth: link lost: ${why}${this.calls.size || this.pendingDial ? '; the call ends (NO CARRIER)' : ''}`);
+    this.lastProblem = why;
     for (const { leg, incoming } of this.calls.values()) {
       if (incoming && !incoming.leg) incoming.abandoned = true;
       leg.end();
@@ -314,6 +325,6 @@ export class BluetoothPhoneLine implements PhoneLine {
     if (this.retry) clearTimeout(this.retry);
     for (const { leg } of this.calls.values()) leg.hangup();
     // Let the hang-ups go out before the connection closes.
-    setTimeout(() => this.o.ofono.bus.disconnect(), 50);
+    setTimeout(() => this.o.ofono.close(), 50);
   }
 }

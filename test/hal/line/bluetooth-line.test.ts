@@ -3,7 +3,7 @@ import type { ExecutionContext } from 'ava';
 import { SimulatedAudioDevice } from '../../../hal/audio/simulated-audio.ts';
 import { BluetoothPhoneLine } from '../../../hal/line/bluetooth-line.ts';
 import { ECHO_BANNER, EchoModemParty } from '../../../hal/line/builtin-modem-party.ts';
-import { connectBus, OfonoClient } from '../../../hal/line/ofono.ts';
+import { OfonoClient } from '../../../hal/line/ofono.ts';
 import { createDataPump } from '../../../dsp/pump-factory.ts';
 import { until } from '../../app/rig.ts';
 import { FakeOfono, PrivateBus } from './fake-ofono.ts';
@@ -19,7 +19,7 @@ async function btRig(t: ExecutionContext) {
   const log: string[] = [];
   const audio = new SimulatedAudioDevice({ name: 'bluealsa (twin)' });
   const line = new BluetoothPhoneLine({
-    ofono: new OfonoClient(connectBus(bus.address)),
+    ofono: new OfonoClient(bus.address),
     audio,
     phone: '00:11:22:33:44:55',
     log: (l) => log.push(l),
