@@ -65,6 +65,7 @@ async function openPort(cfg: HardwareConfig, lines: GpioControlLines | undefined
         baudRate: s.baudRate ?? 19200,
         rtscts: s.rtscts ?? false,
         lines,
+        log,
       });
     case 'tcp': {
       if (lines) log('hardware: controlLines.backend gpio is ignored with the TCP port (a socket has no modem lines)');

@@ -8,6 +8,7 @@ import type { DialtoneConfig } from '../../config/schema.ts';
 import type { DoctorCheck, DoctorContext, Finding } from './doctor.ts';
 import { DAEMON_CHECK } from './daemon-check.ts';
 import { LINE_CHECKS } from './line-checks.ts';
+import { MQTT_CHECK } from './mqtt-check.ts';
 
 /** Group names of a user, from /etc/group (the primary group included). */
 export function userGroups(user: string, gid: number, groupFile = '/etc/group'): string[] {
@@ -168,4 +169,5 @@ export const DOCTOR_CHECKS: DoctorCheck[] = [
   { name: 'serial', applies: (c) => c.serial.backend === 'tcp', run: tcpFindings },
   { name: 'gpio', applies: (c) => c.leds.backend === 'gpio' || c.controlLines?.backend === 'gpio', run: gpioFindings },
   ...LINE_CHECKS,
+  MQTT_CHECK,
 ];

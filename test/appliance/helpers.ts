@@ -170,8 +170,9 @@ export interface Broker {
 }
 
 /** Debian's mosquitto on 127.0.0.1:<free port>, no persistence, anonymous, owned by the test. */
-export async function mosquitto(): Promise<Broker> {
-  const port = await freePort();
+/** A mosquitto on loopback, on a free port or on `at` (a port a daemon was told about before the broker ran). */
+export async function mosquitto(at?: number): Promise<Broker> {
+  const port = at ?? (await freePort());
   const dir = tempDir('broker');
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n`);

@@ -62,6 +62,8 @@ export interface Daemon {
   log(): string;
   /** Wait until the log contains `text` (log lines can trail what the terminal shows); returns the log. */
   waitForLog(text: string, timeoutMs: number): Promise<string>;
+  /** Whether the daemon process is still running. */
+  alive(): boolean;
   /** Kill the daemon (SIGTERM, then SIGKILL), close the terminal, remove the directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -73,6 +75,10 @@ export interface DaemonOptions {
   clock?: 'fast' | 'realtime';
   /** Time allowed for the daemon to print its ready line. */
   startTimeoutMs?: number;
+  /** What the test's terminal opens: the daemon's DTE link by default; null for none (a UART the test provides). */
+  terminalPath?: string | null;
+  /** Added to the daemon's environment. */
+  env?: Record<string, string>;
   /** Start the daemon under this umask (through /bin/sh), e.g. 0 to check that modes do not come from it. */
   umask?: number;
 }
@@ -91,7 +97,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     opts.umask === undefined
       ? [process.execPath, args]
       : ['/bin/sh', ['-c', `umask ${opts.umask.toString(8).padStart(3, '0')} && exec "$0" "$@"`, process.execPath, ...args]];
-  const child = spawn(cmd, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STATE_DIRECTORY: join(dir, 'state') } });
+  const child = spawn(cmd, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STATE_DIRECTORY: join(dir, 'state'), ...opts.env } });
   let log = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => {
@@ -137,7 +143,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
         reject(new Error(`daemon exited (${code ?? signal}) before it was ready:\n${out}\n${log}`));
       });
     });
-    term = await openTerminal(link);
+    term = opts.terminalPath === null ? noTerminal() : await openTerminal(opts.terminalPath ?? link);
   } catch (err) {
     await stop();
     throw err;
@@ -150,7 +156,16 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     }
     return log;
   };
-  return { pid: child.pid!, dir, link, socket, configPath, term, stdout: () => out, log: () => log, waitForLog, stop };
+  const alive = (): boolean => child.exitCode === null && child.signalCode === null;
+  return { pid: child.pid!, dir, link, socket, configPath, term, stdout: () => out, log: () => log, waitForLog, alive, stop };
+}
+
+/** The terminal of a daemon started without one: any use is the test's mistake. */
+function noTerminal(): Terminal {
+  return receivingTerminal('no terminal', {
+    write: () => Promise.reject(new Error('this daemon was started without a terminal (terminalPath: null)')),
+    close: () => Promise.resolve(),
+  });
 }
 
 const CHUNK = 256;

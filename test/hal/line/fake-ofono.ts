@@ -16,10 +16,12 @@ export class PrivateBus {
     readonly address: string,
     private readonly daemon: ChildProcess,
     private readonly dir: string,
+    private readonly ownDir: boolean,
   ) {}
 
-  static async start(): Promise<PrivateBus> {
-    const dir = mkdtempSync(join(tmpdir(), 'dialtone-dbus-'));
+  /** A bus whose socket is `<dir>/bus`: in a new temporary directory, or in `at` (so a test can start it again there). */
+  static async start(at?: string): Promise<PrivateBus> {
+    const dir = at ?? mkdtempSync(join(tmpdir(), 'dialtone-dbus-'));
     const conf = join(dir, 'bus.conf');
     writeFileSync(
       conf,
@@ -37,13 +39,14 @@ export class PrivateBus {
       daemon.once('error', reject);
       daemon.once('exit', (code) => reject(new Error(`dbus-daemon exited (${code})`)));
     });
-    return new PrivateBus(address, daemon, dir);
+    return new PrivateBus(address, daemon, dir, at === undefined);
   }
 
   async stop(): Promise<void> {
     this.daemon.kill();
     await new Promise((r) => (this.daemon.exitCode !== null ? r(null) : this.daemon.once('exit', r)));
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.ownDir) rmSync(this.dir, { recursive: true, force: true });
+    else rmSync(join(this.dir, 'bus'), { force: true });
   }
 }
 
@@ -170,6 +173,7 @@ export class FakeOfono {
 
   static async start(address: string): Promise<FakeOfono> {
     const bus = sessionBus({ busAddress: address });
+    (bus as unknown as NodeJS.EventEmitter).on('error', () => {}); // the test may stop the bus under it
     await bus.requestName('org.ofono', 0);
     return new FakeOfono(bus);
   }

@@ -1,0 +1,191 @@
+/**
+ * A missing part never crashes (issue 18): for each dependency a backend has — the system D-Bus, oFono, the UART,
+ * the MQTT broker — `dialtone doctor` names it as a failing check, and a daemon (a separate process) started
+ * without it runs on, logs the condition, answers ATD with NO DIALTONE where the line needs it, finds the part when
+ * it comes, and when the part disappears in the middle of a call ends the call (NO CARRIER) and looks again.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import type { ExecutionContext } from 'ava';
+import { stringify } from 'yaml';
+import { ECHO_BANNER } from '../../hal/line/builtin-modem-party.ts';
+import { socatPair } from '../hal/serial-peers.ts';
+import { FakeOfono, PrivateBus } from '../hal/line/fake-ofono.ts';
+import { MAIN_TS, openTerminal, REPO_ROOT, startDaemon } from '../helpers/daemon.ts';
+import type { Daemon } from '../helpers/daemon.ts';
+import { freePort, mosquitto, until } from './helpers.ts';
+
+function scratch(t: ExecutionContext, name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `dialtone-${name}-`));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** `dialtone doctor` on a configuration: exit status and output. */
+function doctor(dir: string, config: Record<string, unknown>, env: Record<string, string> = {}): { code: number | null; out: string } {
+  const file = join(dir, 'doctor.yaml');
+  writeFileSync(file, stringify(config));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN_TS, 'doctor', '--config', file], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, STATE_DIRECTORY: join(dir, 'doctor-state'), ...env },
+  });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+function stillAlive(t: ExecutionContext, d: Daemon, when: string): void {
+  t.true(d.alive(), `the daemon is alive ${when}`);
+  t.notRegex(d.log(), /Unhandled 'error' event|\n\s+at [\w.<>]+ \(|uncaught/i, `no crash in the log ${when}`);
+}
+
+const BT = (dbusAddress: string) => ({
+  line: { backend: 'bluetooth', audio: { backend: 'simulated' }, bluetooth: { phone: '00:11:22:33:44:55', dbusAddress } },
+});
+
+test.serial('system D-Bus: missing at start, then there, then gone mid-call, then back', async (t) => {
+  const dir = scratch(t, 'dbus');
+  const address = `unix:path=${join(dir, 'bus')}`;
+  const doc = doctor(dir, BT(address));
+  t.is(doc.code, 1);
+  t.regex(doc.out, new RegExp(`\\[FAIL\\] bluetooth: no D-Bus: cannot reach D-Bus at ${address.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: connect ENOENT`));
+  t.notRegex(doc.out, /Unhandled|\n\s+at /);
+
+  // The paced clock: a call is held for as long as the test needs, not run through its timers at CPU speed.
+  const d = await startDaemon({ clock: 'realtime', config: BT(address) });
+  t.teardown(d.stop);
+  await d.waitForLog('bluetooth: no phone yet (cannot reach D-Bus at', 10_000);
+  await d.term.write('ATDT5551234\r');
+  await d.term.waitFor('NO DIALTONE\r\n', 10_000);
+  stillAlive(t, d, 'without a D-Bus');
+
+  let bus = await PrivateBus.start(dir);
+  let phone = await FakeOfono.start(bus.address);
+  t.teardown(async () => {
+    phone.stop();
+    await bus.stop();
+  });
+  await d.waitForLog('bluetooth: using', 15_000);
+  await d.term.write('ATDT5551234\r');
+  await until(() => phone.log.includes('dial 5551234 default'), 10_000, () => `Dial on D-Bus: ${d.log()}`);
+  await until(() => [...phone.calls.values()].some((c) => c.state === 'alerting'), 10_000, () => 'alerting');
+  phone.remoteAnswer();
+  await d.waitForLog('bluetooth: call /', 5000);
+  await new Promise((r) => setTimeout(r, 500)); // off hook, answered: mid-call
+  await bus.stop(); // dbus-daemon gone, oFono's connection with it
+  await d.term.waitFor('NO CARRIER\r\n', 10_000);
+  await d.waitForLog('bluetooth: link lost: D-Bus at', 5000);
+  await d.term.write('ATDT5551234\r');
+  await d.term.waitFor('NO DIALTONE\r\n', 10_000);
+  stillAlive(t, d, 'after the bus went away');
+
+  phone.stop();
+  bus = await PrivateBus.start(dir);
+  phone = await FakeOfono.start(bus.address);
+  await d.waitForLog('(found again)', 15_000);
+  await d.term.write('ATDT5551234\r');
+  await until(() => phone.log.includes('dial 5551234 default'), 10_000, () => `Dial on the new bus: ${d.log()}`);
+  stillAlive(t, d, 'with the bus back');
+});
+
+test.serial('oFono: not on the bus at start, then there, then stopped mid-call', async (t) => {
+  const dir = scratch(t, 'ofono');
+  const bus = await PrivateBus.start(dir);
+  t.teardown(() => bus.stop());
+  const doc = doctor(dir, BT(bus.address));
+  t.is(doc.code, 1);
+  t.regex(doc.out, /\[FAIL\] bluetooth: oFono is not running/);
+
+  const d = await startDaemon({ clock: 'realtime', config: BT(bus.address) });
+  t.teardown(d.stop);
+  await d.waitForLog('bluetooth: no phone yet (', 10_000);
+  await d.term.write('ATDT5551234\r');
+  await d.term.waitFor('NO DIALTONE\r\n', 10_000);
+  stillAlive(t, d, 'without oFono');
+
+  const phone = await FakeOfono.start(bus.address);
+  t.teardown(() => phone.stop());
+  await d.waitForLog('bluetooth: using', 15_000);
+  await d.term.write('ATDT5551234\r');
+  await until(() => [...phone.calls.values()].some((c) => c.state === 'alerting'), 10_000, () => `alerting: ${d.log()}`);
+  phone.remoteAnswer();
+  await d.waitForLog('active', 5000);
+  await new Promise((r) => setTimeout(r, 500));
+  phone.stop(); // oFono exits: its name leaves the bus, no CallRemoved or ModemRemoved is sent
+  await d.term.waitFor('NO CARRIER\r\n', 10_000);
+  await d.waitForLog('bluetooth: link lost: oFono left the bus', 5000);
+  await d.term.write('ATDT5551234\r');
+  await d.term.waitFor('NO DIALTONE\r\n', 10_000);
+  stillAlive(t, d, 'after oFono stopped');
+});
+
+test.serial('UART: missing at start, then there, then gone mid-call (socat killed), then back', async (t) => {
+  const dir = scratch(t, 'uart');
+  const device = join(dir, 'modem');
+  const serial = { serial: { backend: 'serialport', device, rtscts: false } };
+  const doc = doctor(dir, serial);
+  t.is(doc.code, 1);
+  t.regex(doc.out, new RegExp(`\\[FAIL\\] serial: ${device} does not exist`));
+
+  const d = await startDaemon({ config: serial, terminalPath: null });
+  t.teardown(d.stop);
+  await d.waitForLog(`dte: ${device}: cannot open`, 10_000);
+  stillAlive(t, d, 'without its UART');
+
+  let pair = await socatPair(dir);
+  t.teardown(() => pair.stop());
+  await d.waitForLog(`dte: ${device} is back`, 10_000);
+  let term = await openTerminal(pair.b);
+  t.teardown(() => term.close());
+  await term.write('AT\r');
+  await term.waitFor('OK\r\n', 10_000);
+  await term.write('ATDT5551000\r');
+  await term.waitFor(/CONNECT 300\r\n/, 60_000);
+  await term.waitFor(ECHO_BANNER, 30_000);
+  await pair.stop(); // both pseudo-terminals vanish with socat
+  await d.waitForLog(`dte: ${device} went away`, 10_000);
+  await d.waitForLog('modem: DTR off (&D2)', 10_000);
+  await until(() => /modem: online → command/.test(d.log().split('went away')[1] ?? ''), 10_000, () => `the call ends: ${d.log()}`);
+  stillAlive(t, d, 'after its UART went away');
+
+  await term.close();
+  pair = await socatPair(dir);
+  await until(() => d.log().split(`dte: ${device} is back`).length > 2, 10_000, () => `back again: ${d.log()}`);
+  term = await openTerminal(pair.b);
+  await term.write('AT\r');
+  await term.waitFor('OK\r\n', 10_000);
+  stillAlive(t, d, 'with the UART back');
+});
+
+test.serial('MQTT broker: unreachable at start, then there, then gone mid-call: the call goes on, telemetry catches up', async (t) => {
+  const dir = scratch(t, 'mqtt');
+  const port = await freePort();
+  const url = `mqtt://127.0.0.1:${port}`;
+  const cfg = { mqtt: { enabled: true, url, lineIntervalMs: 200 } };
+  const doc = doctor(dir, cfg);
+  t.is(doc.code, 1);
+  t.regex(doc.out, new RegExp(`\\[FAIL\\] mqtt: cannot reach the broker at ${url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+
+  const d = await startDaemon({ config: cfg });
+  t.teardown(d.stop);
+  await d.waitForLog('telemetry: ', 10_000);
+  await d.term.write('AT\r');
+  await d.term.waitFor('OK\r\n', 10_000);
+  stillAlive(t, d, 'without a broker');
+
+  const broker = await mosquitto(port);
+  t.teardown(() => broker.stop());
+  t.is(doctor(dir, cfg).out.match(/\[FAIL\] mqtt/), null, 'doctor is content once the broker runs');
+  await d.waitForLog('telemetry: online', 15_000);
+  await d.term.write('ATDT5551000\r');
+  await d.term.waitFor(/CONNECT 300\r\n/, 60_000);
+  await d.term.waitFor(ECHO_BANNER, 30_000);
+  await broker.stop();
+  await d.waitForLog('telemetry: offline', 10_000);
+  await d.term.write('still here');
+  await d.term.waitFor('still here', 30_000);
+  stillAlive(t, d, 'with the broker gone mid-call');
+});
