@@ -3,7 +3,7 @@
  * true, a dialled or calling number is replaced by its class (the kind of route it reached: modem, busy,
  * no-answer, program; unrouted; incoming), exactly as the `call` topic leaves it out.
  */
-import type { NumberRoute } from '../config.ts';
+import type { NumberRoute } from '../../config/schema.ts';
 import { numberClass } from '../telemetry/payloads.ts';
 import type { CallLogEntry } from './call-log.ts';
 import type { Snapshot } from './live-feed.ts';
