@@ -10,7 +10,9 @@ import { receivingTerminal } from '../helpers/daemon.ts';
 import type { Terminal } from '../helpers/daemon.ts';
 
 /** A pseudo-terminal pair joined by socat: the modem opens `a`, the "PC" opens `b`. Both ends raw. */
-export async function socatPair(dir = mkdtempSync(join(tmpdir(), 'dialtone-socat-'))): Promise<{ a: string; b: string; child: ChildProcess; stop: () => Promise<void> }> {
+export async function socatPair(
+  dir = mkdtempSync(join(tmpdir(), 'dialtone-socat-')),
+): Promise<{ a: string; b: string; child: ChildProcess; stop: () => Promise<void> }> {
   const a = join(dir, 'modem');
   const b = join(dir, 'pc');
   const child = spawn('socat', ['-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -97,7 +97,11 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     opts.umask === undefined
       ? [process.execPath, args]
       : ['/bin/sh', ['-c', `umask ${opts.umask.toString(8).padStart(3, '0')} && exec "$0" "$@"`, process.execPath, ...args]];
-  const child = spawn(cmd, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STATE_DIRECTORY: join(dir, 'state'), ...opts.env } });
+  const child = spawn(cmd, argv, {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, STATE_DIRECTORY: join(dir, 'state'), ...opts.env },
+  });
   let log = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (s: string) => {
