@@ -43,6 +43,17 @@ export class FskModulator {
     this.bitClock = clock;
   }
 
+  /** Write `n` samples of a steady tone of phase step `step`, continuing the phase (Bell 202's soft turn-off). */
+  tone(out: Int16Array, n: number, step: number, offset = 0): void {
+    let phase = this.phase;
+    const amp = this.amplitude;
+    for (let i = 0; i < n; i++) {
+      out[offset + i] = (Math.imul(sinQ15(phase), amp) + 0x4000) >> 15;
+      phase = (phase + step) >>> 0;
+    }
+    this.phase = phase;
+  }
+
   reset(): void {
     this.phase = 0;
     this.bitClock = 0;

@@ -8,6 +8,7 @@ import { FORMAT_8N1 } from '../uart/bit-source.ts';
 import { ByteRing } from '../uart/byte-ring.ts';
 import { FskDemodulator } from './fsk-demodulator.ts';
 import { FskModulator } from './fsk-modulator.ts';
+import { SoftCarrier, SoftTurnOffDetector } from './soft-carrier.ts';
 import type { FskMode } from './specs.ts';
 import { TonePresence } from './tone-presence.ts';
 
@@ -68,6 +69,11 @@ export class FskDataPump {
   private heardToneMs = 0;
   private halfDuplexTxMs = 0; // Bell 202: how long we have held the line after our last character
   private leadInMs = 0;
+  private carrierUp = false; // Bell 202: our carrier is on (a burst, or its turn-off frame to come)
+  private readonly soft = new SoftCarrier();
+  // Bell 202 receive squelch: the far end's soft turn-off heard at this sample (demodulator count); -1: not heard.
+  private readonly turnOff: SoftTurnOffDetector | null;
+  private squelchFrom = -1;
   // Decisions wait two frames: carrier detect can take that long to see a far carrier stop, and the noise after it
   // must not become characters.
   private readonly delayed = new Uint8Array(FRAME_SAMPLES);
@@ -103,6 +109,7 @@ export class FskDataPump {
     this.toneAmp = Math.round(dbm0ToPeak(timings.txLevelDbm0));
     this.toneHeard = new TonePresence(mode.answerToneHz);
     this.toneIsCarrier = mode.answerToneHz === mode.answerer.markHz;
+    this.turnOff = mode.halfDuplex ? new SoftTurnOffDetector(mode.carrierOnDbm0) : null;
     this.state = role === 'answerer' ? 'answer-tone' : 'await-answer-tone';
     this.sink = {
       putByte: (b) => {
@@ -202,16 +209,34 @@ export class FskDataPump {
     const carrier = this.demod.carrier;
     // Half duplex: no listening while we talk (a Bell 202 data set squelches its receiver; the line only carries
     // our own echo and noise then), nor to the frame held back from then.
-    const talking = this.mode.halfDuplex && this.halfDuplexTxMs > 0;
-    if (open && !talking && carrier && this.prevCarrier && this.prevCarrier2) {
-      const first = (this.demod.samples - FRAME_SAMPLES - DECISION_DELAY) | 0; // delayed2's first sample
-      this.deframer.process(this.delayed2, FRAME_SAMPLES, this.sink, this.decider, first);
-    } else if (!carrier || talking) this.deframer.reset();
+    const talking = this.mode.halfDuplex && (this.halfDuplexTxMs > 0 || this.carrierUp);
+    this.squelch(rxAudio, carrier, talking);
+    const first = (this.demod.samples - FRAME_SAMPLES - DECISION_DELAY) | 0; // delayed2's first sample
+    // Squelched: decisions up to the far end's turn-off tone still count (its last characters), none after it.
+    const n = this.squelchFrom < 0 ? FRAME_SAMPLES : Math.max(0, Math.min(FRAME_SAMPLES, (this.squelchFrom - first) | 0));
+    if (open && !talking && carrier && this.prevCarrier && this.prevCarrier2 && n > 0) {
+      this.deframer.process(this.delayed2, n, this.sink, this.decider, first);
+      if (n < FRAME_SAMPLES) this.deframer.reset();
+    } else if (!carrier || talking || n === 0) this.deframer.reset();
     this.delayed2.set(this.delayed);
     this.delayed.set(this.demod.decisions.subarray(0, FRAME_SAMPLES));
     this.prevCarrier2 = this.prevCarrier;
     this.prevCarrier = carrier && !talking;
     this.carrierMs = carrier ? this.carrierMs + FRAME_MS : 0;
+  }
+
+  /**
+   * Bell 202 receive squelch: once the far end's soft carrier turn-off (900 Hz) is heard, nothing it is followed by
+   * becomes a character, until the carrier has gone and comes back (the next burst). Without a turn-off from the far
+   * end, carrier detect and the decision delay do the same when the carrier stops.
+   */
+  private squelch(rxAudio: Int16Array, carrier: boolean, talking: boolean): void {
+    if (!this.turnOff) return;
+    // Cleared only once the decisions held back (DECISION_DELAY) are past the turn-off too.
+    if (this.squelchFrom >= 0 && !carrier && !this.prevCarrier && !this.prevCarrier2) this.squelchFrom = -1;
+    if (talking || this.squelchFrom >= 0 || !carrier) return;
+    const at = this.turnOff.process(rxAudio);
+    if (at >= 0) this.squelchFrom = (this.demod.samples - FRAME_SAMPLES + at) | 0;
   }
 
   /** Caller: the answer tone must be heard for 0.5 s and then end; a far carrier without one is accepted too. */
@@ -233,7 +258,7 @@ export class FskDataPump {
       return;
     }
     // Half duplex: transmit only with something to send and the line free; hold mark 60 ms after the last character.
-    const talking = this.halfDuplexTxMs > 0;
+    const talking = this.halfDuplexTxMs > 0 || this.carrierUp;
     if (data && this.tx.busy && (talking || !this.demod.carrier)) {
       if (!talking) this.leadInMs = 60; // mark before the first start bit, so the far receiver settles
       this.halfDuplexTxMs = 60;
@@ -241,8 +266,15 @@ export class FskDataPump {
     if (this.halfDuplexTxMs > 0) {
       const lead = this.leadInMs > 0;
       this.mod.process(txAudio, FRAME_SAMPLES, lead ? MARK : this.tx);
+      if (!this.carrierUp) this.soft.onset(txAudio);
+      this.carrierUp = true;
       if (lead) this.leadInMs -= FRAME_MS;
       if (!this.tx.busy) this.halfDuplexTxMs -= FRAME_MS;
+    } else if (this.carrierUp) {
+      // The burst's end: Bell 202's soft carrier turn-off (soft-carrier.ts) rather than a carrier cut off.
+      this.soft.turnOff(txAudio, this.mod);
+      this.carrierUp = false;
+      this.mod.reset();
     } else {
       txAudio.fill(0, 0, FRAME_SAMPLES);
       this.mod.reset();

@@ -145,3 +145,63 @@ test('v21: Dialtone as caller says NO CARRIER when the peer drops its carrier (S
   // Had the peer's exit ended the call, the line would have reported "ended" first.
   t.false(log.slice(0, down).includes('line: ended'), log);
 });
+
+/**
+ * Bell 202 turnaround, counted: Dialtone (answerer) sends 4 KiB in 11 bursts, each after the line has gone quiet,
+ * to spandsp's Bell 202 receiver with a plain carrier-detect clamp (--raw-rx: the characters of every frame with
+ * carrier are kept). At 40 dB the line noise is below spandsp's own carrier cutoff, so what is counted is what
+ * the carrier's ends leave: cut off abruptly, 3 stray characters in 11 bursts (measured before the change); with
+ * the soft carrier turn-off (dsp/fsk/soft-carrier.ts) there must be none. Dialtone's own receiver must likewise
+ * print nothing when spandsp's short carrier (its "hello" after the answer tone) stops.
+ */
+test('bell202: 11 bursts from Dialtone reach spandsp with no extra characters; Dialtone prints nothing when the far carrier stops', async (t) => {
+  t.timeout(600_000);
+  const dir = mkdtempSync(join(tmpdir(), 'dialtone-interop-bursts-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const payload = Buffer.from(randomBytes(4096, 202));
+  writeFileSync(join(dir, 'peer.send'), Buffer.alloc(0));
+  const recvPath = join(dir, 'peer.recv');
+  const peer = spandspPeer({
+    modem: 'bell202',
+    role: 'caller',
+    send: join(dir, 'peer.send'),
+    recv: recvPath,
+    expect: payload.length,
+    verbose: true,
+    maxSeconds: 3600,
+    rawRx: true,
+  });
+  const call = await callPeer({ modulation: 'bell202', role: 'answerer', peer, snrDb: 40 });
+  t.teardown(call.stop);
+  const { daemon } = call;
+  // The peer's "hello" carrier after the answer tone goes first: a burst sent into it would collide (half duplex).
+  for (let i = 0; i < 600 && !call.peerLog().includes('half duplex: carrier off'); i++) await new Promise((r) => setTimeout(r, 50));
+  const received = (): number => {
+    try {
+      return readFileSync(recvPath).length;
+    } catch {
+      return 0;
+    }
+  };
+  const BURSTS = 11;
+  const extras: number[] = [];
+  let sent = 0;
+  for (let b = 0; b < BURSTS; b++) {
+    const end = Math.round(((b + 1) * payload.length) / BURSTS);
+    await daemon.term.write(payload.subarray(sent, end));
+    sent = end;
+    const t0 = Date.now();
+    while (received() < sent && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 20));
+    // The line goes quiet between bursts (the fast clock makes this seconds of line time).
+    await new Promise((r) => setTimeout(r, 150));
+    extras.push(received() - sent);
+  }
+  await daemon.term.waitFor('NO CARRIER\r\n', 120_000);
+  const recv = readFileSync(recvPath);
+  const printed = daemon.term.buffer.subarray(call.dataStart, daemon.term.buffer.lastIndexOf(NO_CARRIER));
+  const perBurst = extras.map((e, i) => e - (i ? extras[i - 1] : 0));
+  t.log(`extra characters at spandsp after each burst: ${perBurst.join(' ')} (${recv.length - payload.length} in all); Dialtone printed ${printed.length}`);
+  t.is(recv.length - payload.length, 0, 'no extra characters at the far receiver');
+  t.true(recv.equals(payload), 'the payload byte-exact');
+  t.is(printed.length, 0, `Dialtone printed ${printed.toString('hex').slice(0, 40)} from the far carrier's comings and goings`);
+});

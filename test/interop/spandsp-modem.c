@@ -403,6 +403,10 @@ static void peer_connect(peer_t *p, peer_state_t next)
 
 /* Characters decoded in a frame are held until the next frame, and kept only if the carrier was there
  * in the frames before, during and after, so that the noise around a carrier never turns into characters. */
+/* --raw-rx: a plain receiver's clamp: the characters of every frame in which the carrier was detected are kept,
+ * without the rule below that their neighbour frames had it too (which hides what a carrier's end leaves). */
+static int raw_rx = 0;
+
 static void peer_put_byte(void *user_data, int byte)
 {
     peer_t *p = user_data;
@@ -446,7 +450,7 @@ static void peer_listen(peer_t *p, const int16_t *rx)
     p->carrier_frames = carrier ? p->carrier_frames + 1 : 0;
     p->quiet_frames = carrier ? 0 : p->quiet_frames + 1;
     /* The characters held from the previous frame stand if it and its neighbours all had carrier. */
-    if (carrier && p->carrier_history == 3)
+    if (raw_rx ? (p->carrier_history & 1) : (carrier && p->carrier_history == 3))
         commit_pending(p);
     p->npending = 0;
     p->carrier_history = ((p->carrier_history << 1) | carrier) & 3;
@@ -1121,7 +1125,7 @@ static void print_usage(void)
     fputs("usage:\n"
           "  spandsp-modem --modem v21|bell103|v23|bell202 --role caller|answerer\n"
           "                [--send FILE] [--recv FILE] [--expect N] [--hangup-after-send]\n"
-          "                [--max-seconds S] [--verbose]\n"
+          "                [--max-seconds S] [--verbose] [--raw-rx]\n"
           "      lock-step peer: per 20 ms frame, reads 160 S16LE samples (8000 Hz) from stdin,\n"
           "      writes 160 to stdout, until EOF. Exit 0: call ended; 2: --max-seconds exceeded.\n"
           "  spandsp-modem --ber-tx --modem SPEC --bits N    modulated O.150 PRBS to stdout\n"
@@ -1167,6 +1171,7 @@ static int parse_options(int argc, char **argv, options_t *o)
         else if (strcmp(a, "--seconds") == 0) TAKE(seconds, atof(v));
         else if (strcmp(a, "--hangup-after-send") == 0) o->hangup_after_send = 1;
         else if (strcmp(a, "--verbose") == 0) verbose = 1;
+        else if (strcmp(a, "--raw-rx") == 0) raw_rx = 1;
         else if (strcmp(a, "--ber-tx") == 0) o->mode = "ber-tx";
         else if (strcmp(a, "--ber-rx") == 0) o->mode = "ber-rx";
         else if (strcmp(a, "--throughput") == 0) o->mode = "throughput";

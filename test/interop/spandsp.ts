@@ -83,6 +83,8 @@ export interface SpandspPeerOptions {
   hangupAfterSend?: boolean;
   maxSeconds?: number;
   verbose?: boolean;
+  /** A plain receiver clamp: keep the characters of every frame with carrier (not only those whose neighbours had it too). */
+  rawRx?: boolean;
 }
 
 /** The command line of a spandsp lock-step peer (builds the binary if needed). */
@@ -94,6 +96,7 @@ export function spandspPeer(o: SpandspPeerOptions): LockstepProgram {
   if (o.hangupAfterSend) args.push('--hangup-after-send');
   if (o.maxSeconds !== undefined) args.push('--max-seconds', String(o.maxSeconds));
   if (o.verbose) args.push('--verbose');
+  if (o.rawRx) args.push('--raw-rx');
   return { command: buildSpandspModem(), args };
 }
 
