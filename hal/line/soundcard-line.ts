@@ -66,7 +66,14 @@ export class SoundCardCallLeg implements CallLeg {
     if (!audio.running) {
       // Off hook but no audio: a device that failed for good ends the call; one starting up gives silence.
       rx.fill(0);
-      return !this.line.audioFailed;
+      if (!this.line.audioFailed) return true;
+      // Before the far end answered there is no line to speak of: the modem says NO DIALTONE, as without dial tone.
+      if (this.progress === 'dialing' && this.phase !== 'talk') {
+        this.line.log('soundcard: no audio from the card: no dial tone can be heard');
+        this.progress = 'no-dialtone';
+        return true;
+      }
+      return false;
     }
     rx.set(audio.captured);
     this.ms += FRAME_MS;

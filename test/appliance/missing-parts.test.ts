@@ -4,14 +4,15 @@
  * without it runs on, logs the condition, answers ATD with NO DIALTONE where the line needs it, finds the part when
  * it comes, and when the part disappears in the middle of a call ends the call (NO CARRIER) and looks again.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { stringify } from 'yaml';
 import { ECHO_BANNER } from '../../hal/line/builtin-modem-party.ts';
+import { makeAlsaRig } from '../hal/audio/alsa-rig.ts';
 import { socatPair } from '../hal/serial-peers.ts';
 import { FakeOfono, PrivateBus } from '../hal/line/fake-ofono.ts';
 import { MAIN_TS, openTerminal, REPO_ROOT, startDaemon } from '../helpers/daemon.ts';
@@ -217,4 +218,51 @@ test.serial('MQTT broker: unreachable at start, then there, then gone mid-call: 
   await d.term.write('still here');
   await d.term.waitFor('still here', 30_000);
   stillAlive(t, d, 'with the broker gone mid-call');
+});
+
+test.serial('ALSA device (sound card line): missing at start, then gone mid-call', async (t) => {
+  const rig = makeAlsaRig();
+  t.teardown(rig.cleanup);
+  const card = (capture: string, playback: string) => ({
+    gpio: { backend: 'fake' },
+    line: { backend: 'soundcard', audio: { capture, playback, rate: 8000 }, soundcard: { blindDial: true } },
+  });
+  const env = { ALSA_CONFIG_PATH: rig.env.ALSA_CONFIG_PATH! };
+  const doc = doctor(rig.dir, card('nocard', 'nocard'), env);
+  t.is(doc.code, 1);
+  t.regex(doc.out, /\[FAIL\] audio: nocard does not record at 8000 Hz/);
+
+  const missing = await startDaemon({ clock: 'realtime', config: card('nocard', 'nocard'), env });
+  t.teardown(missing.stop);
+  await missing.term.write('ATDT5551000\r');
+  await missing.term.waitFor('NO DIALTONE\r\n', 20_000);
+  stillAlive(t, missing, 'without its sound card');
+  await missing.stop();
+
+  // The card's capture is a FIFO the test feeds (silence); closing it is the card going away.
+  const d = await startDaemon({ clock: 'realtime', config: card('capA', 'playA'), env });
+  t.teardown(d.stop);
+  const drain = spawn('sh', ['-c', `cat ${join(rig.dir, 'a.fifo')} > /dev/null`]);
+  t.teardown(() => drain.kill());
+  // At the card's pace (the file plugin reads as fast as it is fed): 20 ms of silence every 20 ms.
+  const fifo = createWriteStream(join(rig.dir, 'b.fifo'));
+  fifo.on('error', () => {});
+  const pace = setInterval(() => fifo.write(Buffer.alloc(320)), 20);
+  t.teardown(() => {
+    clearInterval(pace);
+    fifo.destroy();
+  });
+  await d.term.write('ATDT5551000\r');
+  await d.waitForLog('modem: command → dialing', 10_000);
+  await new Promise((r) => setTimeout(r, 1500)); // off hook, dialling blind: mid-call
+  clearInterval(pace);
+  fifo.end(); // the FIFO's writer gone: arecord reads end of file, again after each restart
+  const cut = Date.now();
+  await d.term.waitFor(/NO CARRIER\r\n|NO DIALTONE\r\n/, 30_000);
+  // Not the dial timeout (S7, 50 s of paced line time): the card going away ended the call.
+  t.true(Date.now() - cut < 10_000, `the call ended ${Date.now() - cut} ms after the card went away`);
+  t.regex(d.log(), /soundcard: on hook/);
+  stillAlive(t, d, 'after the sound card went away');
+  await d.term.write('AT\r');
+  await d.term.waitFor('OK\r\n', 10_000);
 });
