@@ -59,17 +59,29 @@ export async function createLine(cfg: DialtoneConfig, deps: LineDeps, simulated:
     return { line, exchange: null, audio, clock };
   }
   if (!deps.gpio) throw new Error('line.backend soundcard needs a GPIO chip for its hook relay and ring detector');
-  const chip = await deps.gpio();
+  const gpio = deps.gpio;
   const { SoundCardLine } = await import('../hal/line/soundcard-line.ts');
+  const { PendingLine } = await import('../hal/line/pending-line.ts');
   const sc = cfg.line.soundcard;
-  const line = new SoundCardLine({
-    audio,
-    hook: chip.output(sc.hookPin, { activeLow: sc.hookActiveLow, initial: false }),
-    ring: sc.ringPin === null ? null : chip.input(sc.ringPin, { activeLow: sc.ringActiveLow, debounceMs: 30 }),
-    country: sc.country,
-    dialToneWaitMs: sc.dialToneWaitMs,
-    blindDial: sc.blindDial,
-    log,
-  });
-  return { line, exchange: null, audio, clock };
+  const open = async (): Promise<PhoneLine> => {
+    const chip = await gpio();
+    return new SoundCardLine({
+      audio,
+      hook: chip.output(sc.hookPin, { activeLow: sc.hookActiveLow, initial: false }),
+      ring: sc.ringPin === null ? null : chip.input(sc.ringPin, { activeLow: sc.ringActiveLow, debounceMs: 30 }),
+      country: sc.country,
+      dialToneWaitMs: sc.dialToneWaitMs,
+      blindDial: sc.blindDial,
+      log,
+    });
+  };
+  try {
+    return { line: await open(), exchange: null, audio, clock };
+  } catch (err) {
+    // Without its GPIO chip (hook relay, ring detector) the line is not there yet: NO DIALTONE, and tried again.
+    const line = new PendingLine(open, 'sound card line (GPIO hook relay and ring detector)', log);
+    void err; // PendingLine.start says why, when its own attempt fails the same way
+    await line.start();
+    return { line, exchange: null, audio, clock };
+  }
 }

@@ -121,6 +121,11 @@ function gpioFindings(ctx: DoctorContext): Finding[] {
   if (p.addonError) out.push({ verdict: 'warn', what: p.addonError, fix: 'npm ci' });
   const path = cfg.gpio?.chip ?? (p.choice?.startsWith('chardev:') ? p.choice.slice(8) : null);
   if (backend !== 'sysfs' && path) {
+    if (!existsSync(path))
+      return [
+        ...out,
+        { verdict: 'fail', what: `${path} does not exist`, fix: 'gpioinfo lists the chips; set gpio.chip (or null to find the header chip by its label)' },
+      ];
     if (!readWrite(path)) return [...out, { verdict: 'fail', what: `${path} is not readable and writable by uid ${ctx.uid}`, fix: groupFix(ctx, 'gpio') }];
     let chip: CharDevGpioChip;
     try {
@@ -167,7 +172,7 @@ export const DOCTOR_CHECKS: DoctorCheck[] = [
   DAEMON_CHECK,
   { name: 'serial', applies: (c) => c.serial.backend !== 'tcp', run: serialFindings },
   { name: 'serial', applies: (c) => c.serial.backend === 'tcp', run: tcpFindings },
-  { name: 'gpio', applies: (c) => c.leds.backend === 'gpio' || c.controlLines?.backend === 'gpio', run: gpioFindings },
+  { name: 'gpio', applies: (c) => c.leds.backend === 'gpio' || c.controlLines?.backend === 'gpio' || c.line.backend === 'soundcard', run: gpioFindings },
   ...LINE_CHECKS,
   MQTT_CHECK,
 ];

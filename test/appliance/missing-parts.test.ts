@@ -266,3 +266,17 @@ test.serial('ALSA device (sound card line): missing at start, then gone mid-call
   await d.term.write('AT\r');
   await d.term.waitFor('OK\r\n', 10_000);
 });
+
+test.serial('GPIO chip (the sound card line’s hook relay): missing at start: named by doctor, NO DIALTONE from the daemon', async (t) => {
+  const dir = scratch(t, 'gpio');
+  const cfg = { gpio: { backend: 'chardev', chip: '/dev/gpiochip99' }, line: { backend: 'soundcard', audio: { backend: 'simulated' } } };
+  const doc = doctor(dir, cfg);
+  t.is(doc.code, 1);
+  t.regex(doc.out, /\[FAIL\] gpio: \/dev\/gpiochip99 does not exist/);
+  const d = await startDaemon({ config: cfg });
+  t.teardown(d.stop);
+  await d.waitForLog('line: sound card line (GPIO hook relay and ring detector) not available (', 10_000);
+  await d.term.write('ATDT5551000\r');
+  await d.term.waitFor('NO DIALTONE\r\n', 10_000);
+  stillAlive(t, d, 'without its GPIO chip');
+});
