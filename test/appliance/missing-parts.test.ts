@@ -4,7 +4,7 @@
  * without it runs on, logs the condition, answers ATD with NO DIALTONE where the line needs it, finds the part when
  * it comes, and when the part disappears in the middle of a call ends the call (NO CARRIER) and looks again.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,17 +25,27 @@ function scratch(t: ExecutionContext, name: string): string {
   return dir;
 }
 
-/** `dialtone doctor` on a configuration: exit status and output. */
-function doctor(dir: string, config: Record<string, unknown>, env: Record<string, string> = {}): { code: number | null; out: string } {
+/**
+ * `dialtone doctor` on a configuration: exit status and output. Asynchronous: a stand-in (oFono) living in this
+ * process must go on answering while the doctor asks it.
+ */
+function doctor(dir: string, config: Record<string, unknown>, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
   const file = join(dir, 'doctor.yaml');
   writeFileSync(file, stringify(config));
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN_TS, 'doctor', '--config', file], {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN_TS, 'doctor', '--config', file], {
     cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
     env: { ...process.env, STATE_DIRECTORY: join(dir, 'doctor-state'), ...env },
   });
-  return { code: r.status, out: r.stdout + r.stderr };
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (out += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (out += s));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    }),
+  );
 }
 
 function stillAlive(t: ExecutionContext, d: Daemon, when: string): void {
@@ -50,7 +60,7 @@ const BT = (dbusAddress: string) => ({
 test.serial('system D-Bus: missing at start, then there, then gone mid-call, then back', async (t) => {
   const dir = scratch(t, 'dbus');
   const address = `unix:path=${join(dir, 'bus')}`;
-  const doc = doctor(dir, BT(address));
+  const doc = await doctor(dir, BT(address));
   t.is(doc.code, 1);
   t.regex(doc.out, new RegExp(`\\[FAIL\\] bluetooth: no D-Bus: cannot reach D-Bus at ${address.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: connect ENOENT`));
   t.notRegex(doc.out, /Unhandled|\n\s+at /);
@@ -112,7 +122,7 @@ test.serial('oFono: not on the bus at start, then there, then stopped mid-call',
   const dir = scratch(t, 'ofono');
   const bus = await PrivateBus.start(dir);
   t.teardown(() => bus.stop());
-  const doc = doctor(dir, BT(bus.address));
+  const doc = await doctor(dir, BT(bus.address));
   t.is(doc.code, 1);
   t.regex(doc.out, /\[FAIL\] bluetooth: oFono is not running/);
 
@@ -149,7 +159,7 @@ test.serial('UART: missing at start (a named configuration error, systemd retrie
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const device = join(dir, 'modem');
   const serial = { serial: { backend: 'serialport', device, rtscts: false } };
-  const doc = doctor(dir, serial);
+  const doc = await doctor(dir, serial);
   t.is(doc.code, 1);
   t.regex(doc.out, new RegExp(`\\[FAIL\\] configuration:\\n.*serial\\.device: found "${device}" \\(no such file\\), expected an existing serial device`));
   const early = await startDaemon({ config: serial, terminalPath: null }).then(
@@ -195,7 +205,7 @@ test.serial('MQTT broker: unreachable at start, then there, then gone mid-call: 
   const port = await freePort();
   const url = `mqtt://127.0.0.1:${port}`;
   const cfg = { mqtt: { enabled: true, url, lineIntervalMs: 200 } };
-  const doc = doctor(dir, cfg);
+  const doc = await doctor(dir, cfg);
   t.is(doc.code, 1);
   t.regex(doc.out, new RegExp(`\\[FAIL\\] mqtt: cannot reach the broker at ${url.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
 
@@ -208,7 +218,7 @@ test.serial('MQTT broker: unreachable at start, then there, then gone mid-call: 
 
   const broker = await mosquitto(port);
   t.teardown(() => broker.stop());
-  t.is(doctor(dir, cfg).out.match(/\[FAIL\] mqtt/), null, 'doctor is content once the broker runs');
+  t.is((await doctor(dir, cfg)).out.match(/\[FAIL\] mqtt/), null, 'doctor is content once the broker runs');
   await d.waitForLog('telemetry: online', 15_000);
   await d.term.write('ATDT5551000\r');
   await d.term.waitFor(/CONNECT 300\r\n/, 60_000);
@@ -228,7 +238,7 @@ test.serial('ALSA device (sound card line): missing at start, then gone mid-call
     line: { backend: 'soundcard', audio: { capture, playback, rate: 8000 }, soundcard: { blindDial: true } },
   });
   const env = { ALSA_CONFIG_PATH: rig.env.ALSA_CONFIG_PATH! };
-  const doc = doctor(rig.dir, card('nocard', 'nocard'), env);
+  const doc = await doctor(rig.dir, card('nocard', 'nocard'), env);
   t.is(doc.code, 1);
   t.regex(doc.out, /\[FAIL\] audio: nocard does not record at 8000 Hz/);
 
@@ -270,7 +280,7 @@ test.serial('ALSA device (sound card line): missing at start, then gone mid-call
 test.serial('GPIO chip (the sound card line’s hook relay): missing at start: named by doctor, NO DIALTONE from the daemon', async (t) => {
   const dir = scratch(t, 'gpio');
   const cfg = { gpio: { backend: 'chardev', chip: '/dev/gpiochip99' }, line: { backend: 'soundcard', audio: { backend: 'simulated' } } };
-  const doc = doctor(dir, cfg);
+  const doc = await doctor(dir, cfg);
   t.is(doc.code, 1);
   t.regex(doc.out, /\[FAIL\] gpio: \/dev\/gpiochip99 does not exist/);
   const d = await startDaemon({ config: cfg });
@@ -279,4 +289,45 @@ test.serial('GPIO chip (the sound card line’s hook relay): missing at start: n
   await d.term.write('ATDT5551000\r');
   await d.term.waitFor('NO DIALTONE\r\n', 10_000);
   stillAlive(t, d, 'without its GPIO chip');
+});
+
+test.serial('BlueALSA (the call’s SCO audio): missing when the call is answered: NO CARRIER, the phone hung up, the daemon alive', async (t) => {
+  const dir = scratch(t, 'bluealsa');
+  const rig = makeAlsaRig();
+  t.teardown(rig.cleanup);
+  const env = { ALSA_CONFIG_PATH: rig.env.ALSA_CONFIG_PATH! };
+  const bus = await PrivateBus.start(dir);
+  const phone = await FakeOfono.start(bus.address);
+  t.teardown(async () => {
+    phone.stop();
+    await bus.stop();
+  });
+  const bt = (audio: Record<string, unknown>) => ({
+    line: { backend: 'bluetooth', audio: { rate: 8000, ...audio }, bluetooth: { phone: '00:11:22:33:44:55', dbusAddress: bus.address } },
+  });
+  const doc = await doctor(dir, bt({}), env);
+  t.is(doc.code, 1);
+  t.regex(doc.out, /\[FAIL\] bluetooth: BlueALSA is not running/);
+
+  const answerCall = async (d: Daemon): Promise<void> => {
+    await d.waitForLog('bluetooth: using', 15_000);
+    await d.term.write('ATDT5551234\r');
+    await until(
+      () => [...phone.calls.values()].some((c) => c.state === 'alerting'),
+      10_000,
+      () => `alerting: ${d.log()}`,
+    );
+    phone.remoteAnswer();
+  };
+  // No BlueALSA: its PCM (bluealsa:DEV=...,PROFILE=sco) does not exist, so the audio cannot start when the call is answered.
+  const d1 = await startDaemon({ clock: 'realtime', config: bt({}), env });
+  t.teardown(d1.stop);
+  await answerCall(d1);
+  await d1.term.waitFor('NO CARRIER\r\n', 20_000);
+  await until(
+    () => phone.calls.size === 0,
+    10_000,
+    () => 'the call hung up on the phone too',
+  );
+  stillAlive(t, d1, 'without BlueALSA');
 });
