@@ -41,7 +41,8 @@ const text = (page: Page, js: string): Promise<unknown> => page.evaluate(js);
 const nearestLevel = (v: number): number => Math.max(-3, Math.min(3, 2 * Math.floor(v / 2) + 1));
 
 test('panel: V.22bis call in chromium — 16-point constellation, SNR, LEDs, screenshot; markup in a caller ID stays text', async (t) => {
-  const d = await startDaemon({ clock: 'realtime', config: { panel: { port: 0 } } });
+  // Numbers shown (mqtt.publishNumbers), so that the caller ID's markup reaches the page at all.
+  const d = await startDaemon({ clock: 'realtime', config: { panel: { port: 0 }, mqtt: { enabled: false, publishNumbers: true } } });
   t.teardown(d.stop);
   const url = await panelUrl(d.stdout);
   const browser = await launchBrowser();

@@ -146,7 +146,11 @@ export class VoiceCall extends Interface {
   }
   setState(state: string): void {
     this.state = state;
-    this.PropertyChanged('State', new Variant('s', state));
+    try {
+      this.PropertyChanged('State', new Variant('s', state));
+    } catch {
+      /* the stand-in was stopped (its bus closed) before a timer of its own fired */
+    }
   }
   props(): Record<string, Variant> {
     return { State: new Variant('s', this.state), LineIdentification: new Variant('s', this.number) };
