@@ -45,47 +45,11 @@ const CD_ON = -45;
 const CD_OFF = -47.5;
 
 export const FSK_MODES: Readonly<Record<FskModulation, FskMode>> = {
-  v21: {
-    modulation: 'v21',
-    caller: V21_CH1,
-    answerer: V21_CH2,
-    halfDuplex: false,
-    answerToneHz: 2100,
-    carrierOnDbm0: CD_ON,
-    carrierOffDbm0: CD_OFF,
-    connectRate: 300,
-  },
-  bell103: {
-    modulation: 'bell103',
-    caller: BELL103_ORIGINATE,
-    answerer: BELL103_ANSWER,
-    halfDuplex: false,
-    answerToneHz: 2225,
-    carrierOnDbm0: CD_ON,
-    carrierOffDbm0: CD_OFF,
-    connectRate: 300,
-  },
+  v21: { modulation: 'v21', caller: V21_CH1, answerer: V21_CH2, halfDuplex: false, answerToneHz: 2100, carrierOnDbm0: CD_ON, carrierOffDbm0: CD_OFF, connectRate: 300 },
+  bell103: { modulation: 'bell103', caller: BELL103_ORIGINATE, answerer: BELL103_ANSWER, halfDuplex: false, answerToneHz: 2225, carrierOnDbm0: CD_ON, carrierOffDbm0: CD_OFF, connectRate: 300 },
   // The answering host sends 1200 bit/s; the caller (the terminal) sends on the 75 bit/s backward channel.
-  v23: {
-    modulation: 'v23',
-    caller: V23_BACKWARD,
-    answerer: V23_FORWARD,
-    halfDuplex: false,
-    answerToneHz: 2100,
-    carrierOnDbm0: CD_ON,
-    carrierOffDbm0: CD_OFF,
-    connectRate: 1200,
-  },
-  bell202: {
-    modulation: 'bell202',
-    caller: BELL202,
-    answerer: BELL202,
-    halfDuplex: true,
-    answerToneHz: 2225,
-    carrierOnDbm0: CD_ON,
-    carrierOffDbm0: CD_OFF,
-    connectRate: 1200,
-  },
+  v23: { modulation: 'v23', caller: V23_BACKWARD, answerer: V23_FORWARD, halfDuplex: false, answerToneHz: 2100, carrierOnDbm0: CD_ON, carrierOffDbm0: CD_OFF, connectRate: 1200 },
+  bell202: { modulation: 'bell202', caller: BELL202, answerer: BELL202, halfDuplex: true, answerToneHz: 2225, carrierOnDbm0: CD_ON, carrierOffDbm0: CD_OFF, connectRate: 1200 },
 };
 
 export const FSK_CHANNELS: Readonly<Record<string, FskChannel>> = Object.fromEntries(
