@@ -9,7 +9,10 @@ import { FrameClock } from './frame-clock.ts';
 
 /** The telephone line the configuration names, its audio device, and the clock that drives the modem's frames. */
 export interface LineParts {
+  /** What the modem dials: the telephone line, or the Internet beside it (hal/line/internet/routed-line.ts). */
   line: PhoneLine;
+  /** The telephone line itself (null with line.backend internet). */
+  phone: PhoneLine | null;
   /** The simulated exchange (what `dialtone ring` rings), when it is the line. */
   exchange: SimulatedExchange | null;
   audio: AudioDevice | null;
@@ -58,7 +61,7 @@ export async function createLine(cfg: DialtoneConfig, deps: LineDeps, simulated:
     cfg.line.backend === 'internet'
       ? { line: null, exchange: null, audio: null, clock: new FrameClock(cfg.clock) }
       : await createPhoneLine(cfg, deps, simulated);
-  if (!cfg.internet.enabled && cfg.line.backend !== 'internet') return { ...phone, line: phone.line!, internet: null, session };
+  if (!cfg.internet.enabled && cfg.line.backend !== 'internet') return { ...phone, line: phone.line!, phone: phone.line, internet: null, session };
   const { InternetLine } = await import('../hal/line/internet/internet-line.ts');
   const { RoutedLine } = await import('../hal/line/internet/routed-line.ts');
   const internet = new InternetLine({ cfg: cfg.internet, session, dteSpeed: deps.dteSpeed ?? (() => null), log: deps.log });
@@ -69,10 +72,14 @@ export async function createLine(cfg: DialtoneConfig, deps: LineDeps, simulated:
     phone.line?.close();
     throw new Error(`internet.listen: cannot take calls on ${l.address}:${l.port}: ${(err as Error).message}`);
   }
-  return { ...phone, line: new RoutedLine(phone.line, internet, cfg.internet.phonebook, deps.log), internet, session };
+  return { ...phone, line: new RoutedLine(phone.line, internet, cfg.internet.phonebook, deps.log), phone: phone.line, internet, session };
 }
 
-async function createPhoneLine(cfg: DialtoneConfig, deps: LineDeps, simulated: () => SimulatedExchange): Promise<Omit<LineParts, 'internet' | 'session'>> {
+async function createPhoneLine(
+  cfg: DialtoneConfig,
+  deps: LineDeps,
+  simulated: () => SimulatedExchange,
+): Promise<Omit<LineParts, 'internet' | 'session' | 'phone'>> {
   const { log } = deps;
   if (cfg.line.backend === 'simulated') {
     const exchange = simulated();

@@ -37,8 +37,9 @@ const HOST_CHARS = /^[A-Za-z0-9._:[\]-]+$/;
 /**
  * The host in a dial string, if it names one: after the dial method (a leading T or P, as always on a Hayes
  * modem), a double-quoted string (Zimodem's form, for names whose letters are also dial modifiers), or text of
- * host-name characters with a dot, a colon or a letter other than the modifiers T, P and W. Undefined: not a host
- * (telephone digits); null: a malformed one (ERROR). Quoted hosts keep their quotes for the line (routed-line.ts).
+ * host-name characters with a dot or a colon in it (bbs.example.org, 10.0.0.5, localhost:2323): a single-label
+ * name without a port ("localhost") is quoted, so that ATDR555 stays an error and never a host. Undefined: not a
+ * host (telephone digits); null: a malformed one (ERROR). Quoted hosts keep their quotes for the line (routed-line.ts).
  */
 export function hostDial(text: string): string | null | undefined {
   const rest = text.trim().replace(/^[TP]\s*/i, '');
@@ -46,7 +47,7 @@ export function hostDial(text: string): string | null | undefined {
     const body = rest.slice(1, rest.endsWith('"') && rest.length > 1 ? -1 : undefined).trim();
     return rest.length > 1 && rest.endsWith('"') && HOST_CHARS.test(body) ? `"${body}"` : null;
   }
-  if (!HOST_CHARS.test(rest) || !/[.:_[\]A-OQRSUVX-Za-oqrsuvx-z]/.test(rest)) return undefined;
+  if (!HOST_CHARS.test(rest) || !/[.:]/.test(rest)) return undefined;
   return rest;
 }
 
