@@ -38,31 +38,34 @@ test.serial('ATDT 127.0.0.1:port (raw TCP): CONNECT, bytes both ways exactly, DC
   t.false(r.modem.dcd);
 });
 
-test.serial('ATD"localhost:port" (quoted, by name), AT&Z0=host:port and ATDS0, and a phone-book number all reach the host; other digits still reach the exchange', async (t) => {
-  const host = await tcpHost(t, echoHost());
-  const r = await internetRig(t, { config: { internet: { telnet: false, phonebook: { '5558000': { host: '127.0.0.1', port: host.port } } } } });
-  const call = async (cmd: string): Promise<void> => {
-    await r.term.write(`${cmd}\r`);
-    await r.term.waitFor(/CONNECT 115200\r\n/, 10_000);
-    await r.term.waitFor('hello from the host', 10_000);
-    await sleep(1200);
-    await r.term.write('+++');
-    await r.term.waitFor('OK\r\n', 5000);
-    await r.term.write('ATH\r');
-    await r.term.waitFor('OK\r\n', 5000);
-  };
-  await call(`ATD"localhost:${host.port}"`);
-  await call('ATDT5558000');
-  t.true(r.log.includes(`internet: 5558000 is 127.0.0.1:${host.port} in the phone book`));
-  await r.term.write(`AT&Z0=127.0.0.1:${host.port}\r`);
-  await r.term.waitFor('OK\r\n');
-  await call('ATDS0');
-  await call('ATDL');
-  t.is(host.sockets.length, 4);
-  await r.term.write('ATDT5552000\r');
-  await r.term.waitFor('BUSY\r\n', 30_000);
-  t.true(r.log.some((l) => l.includes('exchange: call to 5552000 → busy')));
-});
+test.serial(
+  'ATD"localhost:port" (quoted, by name), AT&Z0=host:port and ATDS0, and a phone-book number all reach the host; other digits still reach the exchange',
+  async (t) => {
+    const host = await tcpHost(t, echoHost());
+    const r = await internetRig(t, { config: { internet: { telnet: false, phonebook: { '5558000': { host: '127.0.0.1', port: host.port } } } } });
+    const call = async (cmd: string): Promise<void> => {
+      await r.term.write(`${cmd}\r`);
+      await r.term.waitFor(/CONNECT 115200\r\n/, 10_000);
+      await r.term.waitFor('hello from the host', 10_000);
+      await sleep(1200);
+      await r.term.write('+++');
+      await r.term.waitFor('OK\r\n', 5000);
+      await r.term.write('ATH\r');
+      await r.term.waitFor('OK\r\n', 5000);
+    };
+    await call(`ATD"localhost:${host.port}"`);
+    await call('ATDT5558000');
+    t.true(r.log.includes(`internet: 5558000 is 127.0.0.1:${host.port} in the phone book`));
+    await r.term.write(`AT&Z0=127.0.0.1:${host.port}\r`);
+    await r.term.waitFor('OK\r\n');
+    await call('ATDS0');
+    await call('ATDL');
+    t.is(host.sockets.length, 4);
+    await r.term.write('ATDT5552000\r');
+    await r.term.waitFor('BUSY\r\n', 30_000);
+    t.true(r.log.some((l) => l.includes('exchange: call to 5552000 → busy')));
+  },
+);
 
 test.serial('a refused connection is NO CARRIER at once, with a log line', async (t) => {
   const port = await closedPort();

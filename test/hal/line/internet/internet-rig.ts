@@ -82,10 +82,12 @@ export async function tcpHost(t: ExecutionContext, onCall: (socket: Socket) => v
 }
 
 /** An echo host that greets first. */
-export const echoHost = (greeting = 'hello from the host\r\n') => (s: Socket) => {
-  s.write(greeting);
-  s.on('data', (d) => s.write(d));
-};
+export const echoHost =
+  (greeting = 'hello from the host\r\n') =>
+  (s: Socket) => {
+    s.write(greeting);
+    s.on('data', (d) => s.write(d));
+  };
 
 /** A port on 127.0.0.1 nothing listens on (bound, then closed). */
 export async function closedPort(): Promise<number> {
