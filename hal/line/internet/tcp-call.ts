@@ -126,6 +126,8 @@ export class TcpCall implements CallLeg {
   /** Close after a last line to the peer (a listener's busy message); destroyed if it lingers. */
   endWith(text: string): void {
     this.say(text);
+    this.closed = true; // from now on the call is over for the listener, whatever the peer does
+    this.progress = 'ended';
     this.socket?.end();
     setTimeout(() => this.socket?.destroy(), 2000).unref();
   }
