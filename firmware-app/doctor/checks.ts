@@ -6,6 +6,7 @@ import { probeGpio } from '../../hal/gpio/open-chip.ts';
 import { PIN_SECTIONS } from '../pin-map.ts';
 import type { DialtoneConfig } from '../../config/schema.ts';
 import type { DoctorCheck, DoctorContext, Finding } from './doctor.ts';
+import { INTERNET_CHECKS } from './internet-checks.ts';
 import { LINE_CHECKS } from './line-checks.ts';
 
 /** Group names of a user, from /etc/group (the primary group included). */
@@ -166,4 +167,5 @@ export const DOCTOR_CHECKS: DoctorCheck[] = [
   { name: 'serial', applies: (c) => c.serial.backend === 'tcp', run: tcpFindings },
   { name: 'gpio', applies: (c) => c.leds.backend === 'gpio' || c.controlLines?.backend === 'gpio', run: gpioFindings },
   ...LINE_CHECKS,
+  ...INTERNET_CHECKS,
 ];
