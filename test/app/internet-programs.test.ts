@@ -6,6 +6,7 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon } from '../helpers/daemon.ts';
@@ -86,4 +87,25 @@ test.serial('picocom dials a real telnetd by name, by address and by a phone-boo
   }
   t.is(server.calls, 3);
   t.log(term.screen().trimEnd());
+});
+
+test.serial('line.backend internet alone: a phone-book number and host:port connect, other digits are NO DIALTONE', async (t) => {
+  const server = createServer((s) => void setTimeout(() => s.end('hi\r\n'), 600));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  t.teardown(() => server.close());
+  const port = (server.address() as { port: number }).port;
+  const d = await startDaemon({
+    config: { line: { backend: 'internet' }, internet: { telnet: false, phonebook: { '5558000': { host: '127.0.0.1', port } } } },
+  });
+  t.teardown(d.stop);
+  await d.term.write('ATDT5551000\r');
+  await d.term.waitFor('NO DIALTONE\r\n', 20_000);
+  await d.waitForLog('5551000 is not in internet.phonebook, and there is no telephone line', 5000);
+  for (const dial of ['ATDT5558000', `ATDT127.0.0.1:${port}`]) {
+    await d.term.write(`${dial}\r`);
+    await d.term.waitFor('CONNECT 115200\r\n', 20_000);
+    // The host says hi and hangs up, after the answer window.
+    t.is(await d.term.waitFor('hi\r\n', 20_000), 'hi\r\n');
+    await d.term.waitFor('NO CARRIER\r\n', 20_000);
+  }
 });

@@ -9,6 +9,13 @@ import { closedPort, echoHost, internetRig, sleep, tcpHost } from './internet-ri
 test.serial('ATDT 127.0.0.1:port (raw TCP): CONNECT, bytes both ways exactly, DCD; +++ OK, ATO CONNECT, ATH OK and the host sees the hang-up', async (t) => {
   const host = await tcpHost(t, echoHost());
   const r = await internetRig(t);
+  let leds = { CD: false, OH: false, HS: false, RD: false, SD: false };
+  const lit = { RD: false, SD: false };
+  r.modem.events.on('leds', (l) => {
+    leds = { ...l };
+    lit.RD ||= l.RD;
+    lit.SD ||= l.SD;
+  });
   await r.term.write('ATE0#TELNET=0\r');
   await r.term.waitFor('OK\r\n');
   await r.term.write(`ATDT 127.0.0.1:${host.port}\r`);
@@ -16,6 +23,7 @@ test.serial('ATDT 127.0.0.1:port (raw TCP): CONNECT, bytes both ways exactly, DC
   await r.term.waitFor('hello from the host\r\n', 10_000);
   t.is(r.modem.state, 'online');
   t.true(r.modem.dcd, 'DCD on while connected');
+  t.like(leds, { CD: true, OH: true, HS: true }, 'the front panel as on a phone call');
   const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i).filter((b) => b !== 0x2b)); // every byte but the escape character
   await r.term.write(all);
   await r.term.waitFor(all.toString('latin1'), 10_000);
@@ -36,6 +44,8 @@ test.serial('ATDT 127.0.0.1:port (raw TCP): CONNECT, bytes both ways exactly, DC
   await closed;
   t.is(r.modem.state, 'command');
   t.false(r.modem.dcd);
+  t.like(leds, { CD: false, OH: false });
+  t.deepEqual(lit, { RD: true, SD: true }, 'RD and SD blinked with the data');
 });
 
 test.serial(
