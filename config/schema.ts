@@ -142,7 +142,7 @@ const pcm = 'an ALSA PCM name such as plughw:CARD=Device or bluealsa:DEV=AA:BB:C
 
 /** The telephone line and its audio (hal/line, hal/audio); see firmware-app/line-factory.ts. */
 const Line = Section({
-  backend: Enum(['simulated', 'bluetooth', 'soundcard']),
+  backend: Enum(['simulated', 'bluetooth', 'soundcard', 'internet']),
   audio: Section({
     backend: Enum(['alsa', 'simulated']),
     capture: NullableString({ minLength: 1, expected: pcm }),
@@ -230,6 +230,47 @@ const Panel = Section({
   allowChanges: Type.Boolean({ expected: 'true to let the panel change things (start recording, hang up); false: read-only' }),
 });
 
+const hostName = { minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9_.:-]+$', expected: 'a host name (RFC 1123) or an IPv4/IPv6 address' };
+const tcpPort = { minimum: 1, maximum: 65535, expected: 'a TCP port from 1 to 65535' };
+const lineRate = { minimum: 300, maximum: 115200, expected: 'a line rate from 300 to 115200 bit/s' };
+
+/** A phone-book entry: a number dialled with digits reaches this host (hal/line/internet/routed-line.ts). */
+const PhoneBookEntry = Section({
+  host: Type.String(hostName),
+  port: Type.Optional(Type.Integer(tcpPort)),
+  telnet: Type.Optional(Type.Boolean({ expected: 'true to speak telnet to the host, false for raw TCP' })),
+});
+
+/** The Internet line (hal/line/internet): telnet and raw TCP calls out, and a listener for calls in. */
+const Internet = Section({
+  enabled: Type.Boolean({ expected: 'true to dial host names and host:port over the Internet beside the phone line' }),
+  telnet: Type.Boolean({ expected: 'true to speak telnet to hosts by default (AT#TELNET=0/1 per session), false for raw TCP' }),
+  terminalType: Type.String({
+    minLength: 1,
+    maxLength: 40,
+    pattern: '^[!-~]+$',
+    expected: 'a terminal type of 1 to 40 printable characters (RFC 1091), e.g. ANSI',
+  }),
+  columns: Type.Integer({ minimum: 1, maximum: 1000, expected: 'a window width from 1 to 1000 columns' }),
+  rows: Type.Integer({ minimum: 1, maximum: 1000, expected: 'a window height from 1 to 1000 rows' }),
+  lineRate: Type.Union([Type.Integer(lineRate), Type.Null()], { expected: 'a line rate from 300 to 115200 bit/s, or null for the DTE speed' }),
+  phonebook: Type.Record(Type.String({ pattern: '^[0-9*#]{1,40}$' }), PhoneBookEntry, {
+    expected: 'numbers (digits, * and #) mapped to { host, port, telnet }',
+  }),
+  listen: Section({
+    enabled: Type.Boolean({ expected: 'true to take incoming TCP calls (they RING on the DTE)' }),
+    address: Type.String({ minLength: 1, expected: "an address to listen on: 127.0.0.1, ::1, 0.0.0.0 or an interface's address" }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, expected: 'a TCP port from 1 to 65535, or 0 for any free port' }),
+    telnet: Type.Boolean({ expected: 'true to speak telnet to callers, false for raw TCP' }),
+    busyMessage: Type.String({ maxLength: 200, expected: 'the text a second caller reads before the connection is closed (at most 200 characters)' }),
+    maxRings: Type.Integer({ minimum: 1, maximum: 255, expected: 'rings (6 s each) before an unanswered caller is dropped, 1 to 255' }),
+    passwordFile: NullableString({ pattern: '^/', expected: 'an absolute path to a file holding the password callers must give' }),
+    maxPerMinute: Type.Union([Type.Integer({ minimum: 1, maximum: 1000 }), Type.Null()], {
+      expected: 'connections accepted per minute, 1 to 1000, or null for no limit',
+    }),
+  }),
+});
+
 const Recording = Section({
   enabled: Type.Boolean({ expected: "true to record every call's audio (AT#REC=1 does it per session)" }),
   keep: Type.Integer({ minimum: 1, maximum: 1000, expected: 'how many recordings to keep, 1 to 1000' }),
@@ -249,6 +290,7 @@ export const CONFIG_SCHEMA = Section(
     }),
     line: Line,
     exchange: Exchange,
+    internet: Internet,
     mqtt: Mqtt,
     watchdog: Watchdog,
     panel: Panel,
@@ -269,6 +311,13 @@ export type ConfigFile = Static<typeof CONFIG_SCHEMA>;
 
 export type LineModelConfig = Static<typeof LineModel>;
 export type LineConfig = Static<typeof Line>;
+export type InternetConfig = Static<typeof Internet> & {
+  listen: Static<typeof Internet>['listen'] & {
+    /** Read from passwordFile at load time; never logged. */
+    password?: string | null;
+  };
+};
+export type PhoneBookEntryConfig = Static<typeof PhoneBookEntry>;
 export type GpioConfig = Static<typeof Gpio>;
 export type ControlLinesConfig = Static<typeof ControlLines>;
 
@@ -283,8 +332,9 @@ export type PanelConfig = Static<typeof Panel> & {
 };
 
 /** The whole configuration as loadConfig returns it: device.id resolved (the host name if null), passwords read. */
-export type DialtoneConfig = Omit<ConfigFile, 'device' | 'mqtt' | 'panel'> & {
+export type DialtoneConfig = Omit<ConfigFile, 'device' | 'mqtt' | 'panel' | 'internet'> & {
   device: ConfigFile['device'] & { id: string };
+  internet: InternetConfig;
   mqtt: MqttConfig;
   panel: PanelConfig;
 };

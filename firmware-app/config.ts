@@ -24,6 +24,18 @@ function panelIssues(p: PanelConfig, secretFile: (path: Path, file: string | nul
   return out;
 }
 
+/** The Internet listener beyond loopback: never without a password and a connection-rate limit (docs/internet.md). */
+function listenerIssues(l: DialtoneConfig['internet']['listen'], secretFile: (path: Path, file: string | null) => void): SemanticIssue[] {
+  const out: SemanticIssue[] = [];
+  if (!l.enabled) return out;
+  const why = `the Internet listener is bound to ${l.address}, which is not loopback, and never takes calls there without`;
+  if (!isLoopback(l.address) && !l.passwordFile) out.push({ path: ['internet', 'listen', 'passwordFile'], found: 'null', expected: `a password file: ${why} a password`, cause: ['internet', 'listen', 'address'] });
+  if (!isLoopback(l.address) && l.maxPerMinute === null)
+    out.push({ path: ['internet', 'listen', 'maxPerMinute'], found: 'null', expected: `a limit of connections per minute: ${why} a rate limit`, cause: ['internet', 'listen', 'address'] });
+  secretFile(['internet', 'listen', 'passwordFile'], l.passwordFile);
+  return out;
+}
+
 /** One thing wrong with the configuration, located in the file that set it. */
 export interface ConfigIssue {
   file: string;
@@ -252,6 +264,7 @@ function semanticIssues(cfg: DialtoneConfig): SemanticIssue[] {
     }
   };
   out.push(...panelIssues(cfg.panel, secretFile));
+  out.push(...listenerIssues(cfg.internet.listen, secretFile));
   out.push(...lineIssues(cfg));
   const m = cfg.mqtt;
   if (m.enabled) {
@@ -314,6 +327,8 @@ export function loadConfig(path?: string, overrides: Json = {}): DialtoneConfig 
   }
   cfg.device = { ...cfg.device, id: cfg.device.id ?? deviceIdFromHost() };
   cfg.panel = { ...cfg.panel, password: cfg.panel.enabled && cfg.panel.passwordFile ? readFileSync(cfg.panel.passwordFile, 'utf8').replace(/\r?\n$/, '') : null };
+  const l = cfg.internet.listen;
+  cfg.internet = { ...cfg.internet, listen: { ...l, password: l.enabled && l.passwordFile ? readFileSync(l.passwordFile, 'utf8').replace(/\r?\n$/, '') : null } };
   cfg.mqtt = { ...cfg.mqtt, password: cfg.mqtt.enabled && cfg.mqtt.passwordFile ? readFileSync(cfg.mqtt.passwordFile, 'utf8').replace(/\r?\n$/, '') : null };
   return cfg;
 }

@@ -1,5 +1,6 @@
 import type { AudioDevice } from '../hal/audio/audio-device.ts';
 import type { GpioChip } from '../hal/gpio/gpio.ts';
+import type { InternetLine, InternetSession } from '../hal/line/internet/internet-line.ts';
 import type { PhoneLine } from '../hal/line/phone-line.ts';
 import type { SimulatedExchange } from '../hal/line/simulated-exchange.ts';
 import { AudioClock } from './audio-clock.ts';
@@ -8,17 +9,25 @@ import { FrameClock } from './frame-clock.ts';
 
 /** The telephone line the configuration names, its audio device, and the clock that drives the modem's frames. */
 export interface LineParts {
+  /** What the modem dials: the telephone line, or the Internet beside it (hal/line/internet/routed-line.ts). */
   line: PhoneLine;
+  /** The telephone line itself (null with line.backend internet). */
+  phone: PhoneLine | null;
   /** The simulated exchange (what `dialtone ring` rings), when it is the line. */
   exchange: SimulatedExchange | null;
   audio: AudioDevice | null;
   clock: FrameClock;
+  /** The Internet line (internet.enabled, or line.backend internet), and what AT#TELNET and AT#SPEED change. */
+  internet: InternetLine | null;
+  session: InternetSession;
 }
 
 export interface LineDeps {
   log: (line: string) => void;
   /** Opens the GPIO chip (the sound card line's hook relay and ring detector). */
   gpio?: () => GpioChip | Promise<GpioChip>;
+  /** The DTE port's speed, which Internet calls are paced at unless configured otherwise. */
+  dteSpeed?: () => number | null;
 }
 
 /** The ALSA names and rate each line uses unless the configuration says otherwise. */
@@ -42,7 +51,35 @@ async function createAudio(cfg: DialtoneConfig, log: (line: string) => void): Pr
   return dev;
 }
 
+/**
+ * The line the modem dials: the configured telephone line, with the Internet beside it (a host name goes there,
+ * digits to the phone line, a phone-book number to its host), or the Internet alone (line.backend internet).
+ */
 export async function createLine(cfg: DialtoneConfig, deps: LineDeps, simulated: () => SimulatedExchange): Promise<LineParts> {
+  const session: InternetSession = { telnet: cfg.internet.telnet, lineRate: null };
+  const phone =
+    cfg.line.backend === 'internet'
+      ? { line: null, exchange: null, audio: null, clock: new FrameClock(cfg.clock) }
+      : await createPhoneLine(cfg, deps, simulated);
+  if (!cfg.internet.enabled && cfg.line.backend !== 'internet') return { ...phone, line: phone.line!, phone: phone.line, internet: null, session };
+  const { InternetLine } = await import('../hal/line/internet/internet-line.ts');
+  const { RoutedLine } = await import('../hal/line/internet/routed-line.ts');
+  const internet = new InternetLine({ cfg: cfg.internet, session, dteSpeed: deps.dteSpeed ?? (() => null), log: deps.log });
+  const l = cfg.internet.listen;
+  try {
+    await internet.listen();
+  } catch (err) {
+    phone.line?.close();
+    throw new Error(`internet.listen: cannot take calls on ${l.address}:${l.port}: ${(err as Error).message}`);
+  }
+  return { ...phone, line: new RoutedLine(phone.line, internet, cfg.internet.phonebook, deps.log), phone: phone.line, internet, session };
+}
+
+async function createPhoneLine(
+  cfg: DialtoneConfig,
+  deps: LineDeps,
+  simulated: () => SimulatedExchange,
+): Promise<Omit<LineParts, 'internet' | 'session' | 'phone'>> {
   const { log } = deps;
   if (cfg.line.backend === 'simulated') {
     const exchange = simulated();

@@ -4,6 +4,7 @@ import { ControlSocket } from '../hal/line/control-socket.ts';
 import { SimulatedExchange } from '../hal/line/simulated-exchange.ts';
 import { ConfigError, formatIssue, loadConfig } from './config.ts';
 import { doctor } from './doctor/cli.ts';
+import { internetCommand } from './internet-commands.ts';
 import { createLine } from './line-factory.ts';
 import { Modem } from './modem.ts';
 import type { ModemState } from './modem.ts';
@@ -67,7 +68,7 @@ async function start(argv: string[]): Promise<void> {
       answerToneMs: cfg.modem.answerToneMs,
       log: say,
     });
-  const { line, exchange, clock } = await createLine(cfg, { log: say, gpio: hw.gpio }, simulated);
+  const { line, exchange, clock, internet, session } = await createLine(cfg, { log: say, gpio: hw.gpio, dteSpeed: () => port.speed ?? null }, simulated);
   const control = new ControlSocket(cfg.control.socket, (call) => (exchange ? exchange.ring(call) : call.reject()), cfg.exchange.line, say);
   const modem = new Modem({
     port,
@@ -79,6 +80,7 @@ async function start(argv: string[]): Promise<void> {
     txLevelDbm0: cfg.modem.txLevelDbm0,
     modulation: cfg.modem.modulation,
     stateDir,
+    commands: internet ? (body) => internetCommand(body, session, () => internet.rates().rate) : undefined,
   });
   // No broker configured: run one (an MQTT client on this machine, or Home Assistant told its address, subscribes there).
   const broker: EmbeddedBroker | null = cfg.mqtt.enabled && !cfg.mqtt.url ? await startEmbeddedBroker(cfg.mqtt.broker.listen, cfg.mqtt.broker.port, log) : null;

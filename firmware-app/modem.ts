@@ -72,6 +72,8 @@ export interface ModemOptions {
   stateDir?: string | null;
   /** DTE framing fixed by the configuration (serial.framing); null or absent: detected from each "AT". */
   dteFraming?: DteFormat | null;
+  /** The line's own `#` commands (AT#TELNET, AT#SPEED: firmware-app/internet-commands.ts). */
+  commands?: AtHost['command'];
 }
 
 /** V.22bis/V.22/Bell 212A handshake states in which the far modem has answered and training runs (v22bis-handshake.ts). */
@@ -232,7 +234,7 @@ export class Modem implements AtHost {
       this.at.result('OK'); // off hook, back to command mode: the next ATD dials on from here
       return;
     }
-    const number = this.heldDigits;
+    const number = plan.host ?? this.heldDigits; // a host goes to the line as typed (hal/line/internet/routed-line.ts)
     this.heldDigits = '';
     this.beginRecord('outgoing', number);
     this.stats.calls++;
@@ -345,7 +347,14 @@ export class Modem implements AtHost {
     return true;
   }
 
+  /** AT# commands of the line (AtHost.command). */
+  command(body: string): string[] | boolean | null {
+    return this.o.commands?.(body) ?? null;
+  }
+
   private newPump(role: 'caller' | 'answerer'): DataPump {
+    const own = this.leg?.dataPump; // a call that carries bytes, not audio (an Internet call): no modulation
+    if (own) return own;
     const v42 = errorControlOptions(this.at.opt['&Q'], this.at.s.get(36), this.at.s.get(46));
     const { minRate, maxRate } = this.at.carrier;
     this.heard = new AnswererSignals();
@@ -408,7 +417,8 @@ export class Modem implements AtHost {
   private reportCallerId(from: string): void {
     const d = new Date();
     const two = (n: number) => String(n).padStart(2, '0');
-    const nmbr = /^[0-9*#+]{1,20}$/.test(from) ? from : from ? 'O' : 'P'; // O: out of area, P: private (withheld)
+    // An Internet caller's number is its address. O: out of area, P: private (withheld).
+    const nmbr = /^[0-9*#+]{1,20}$/.test(from) || /^[0-9A-Fa-f.:]{2,45}$/.test(from) ? from : from ? 'O' : 'P';
     const text = `\r\nDATE = ${two(d.getMonth() + 1)}${two(d.getDate())}\r\nTIME = ${two(d.getHours())}${two(d.getMinutes())}\r\nNMBR = ${nmbr}\r\n`;
     this.o.port.write(Buffer.from(text, 'latin1'));
   }

@@ -13,6 +13,8 @@ export interface DialPlan {
   flashes: number; // !
   quietAnswer: boolean; // @: wait for five seconds of silence; NO ANSWER when ringback never stops
   returnToCommand: boolean; // ; at the end: dial, then back to command mode with OK
+  /** A host to call over the Internet instead of digits (hostDial): `host`, `host:port`, or `"host:port"` quoted. */
+  host?: string;
 }
 
 /** How the dial string refers to another one: L (last number), S=n (stored number n). */
@@ -30,9 +32,31 @@ export function dialReference(text: string): { ref: DialReference; returnToComma
   return { ref: { kind: 'stored', index: m[2] === undefined ? 0 : Number(m[2]) }, returnToCommand };
 }
 
+const HOST_CHARS = /^[A-Za-z0-9._:[\]-]+$/;
+
+/**
+ * The host in a dial string, if it names one: after the dial method (a leading T or P, as always on a Hayes
+ * modem), a double-quoted string (Zimodem's form, for names whose letters are also dial modifiers), or text of
+ * host-name characters with a dot or a colon in it (bbs.example.org, 10.0.0.5, localhost:2323): a single-label
+ * name without a port ("localhost") is quoted, so that ATDR555 stays an error and never a host. Undefined: not a
+ * host (telephone digits); null: a malformed one (ERROR). Quoted hosts keep their quotes for the line (routed-line.ts).
+ */
+export function hostDial(text: string): string | null | undefined {
+  const rest = text.trim().replace(/^[TP]\s*/i, '');
+  if (rest.startsWith('"')) {
+    const body = rest.slice(1, rest.endsWith('"') && rest.length > 1 ? -1 : undefined).trim();
+    return rest.length > 1 && rest.endsWith('"') && HOST_CHARS.test(body) ? `"${body}"` : null;
+  }
+  if (!HOST_CHARS.test(rest) || !/[.:]/.test(rest)) return undefined;
+  return rest;
+}
+
 /** Parse a dial string (no L or S references); null when it holds anything not allowed. */
 export function parseDialString(text: string, commaPauseS: number): DialPlan | null {
   const plan: DialPlan = { digits: '', pulse: false, pauseMs: 0, waitDialTone: false, flashes: 0, quietAnswer: false, returnToCommand: false };
+  const host = hostDial(text);
+  if (host === null) return null;
+  if (host !== undefined) return { ...plan, host };
   for (let i = 0; i < text.length; i++) {
     const c = text[i].toUpperCase();
     if (plan.returnToCommand) {

@@ -33,6 +33,8 @@ export interface AtHost {
   setDteSpeed?(bps: number): boolean;
   /** AT#REC=0|1, AT#REC?: call recording (Dialtone's own command; absent: ERROR). */
   recording?: boolean;
+  /** Other `#` commands (the line's: AT#TELNET, AT#SPEED): information lines, true (OK), false (ERROR), null (unknown). */
+  command?(body: string): string[] | boolean | null;
 }
 
 export interface AtOptions {
@@ -265,7 +267,7 @@ export class AtInterpreter {
       if (ref.returnToCommand && !dialString.endsWith(';')) dialString += ';';
     }
     const plan = parseDialString(dialString, this.s.get(8));
-    if (!plan || (plan.digits === '' && !plan.returnToCommand)) return 'error';
+    if (!plan || (plan.digits === '' && !plan.returnToCommand && !plan.host)) return 'error';
     this.lastDial = dialString.replace(/;\s*$/, '');
     this.host.dial(plan, dialString);
     return 'pending';
@@ -373,6 +375,8 @@ export class AtInterpreter {
    */
   private dialtoneCommand(cmd: CommandCursor): Outcome {
     const body = cmd.until(';').toUpperCase().trim();
+    const own = this.host.command?.(body) ?? null;
+    if (own !== null) return Array.isArray(own) ? this.info(own) : own ? 'ok' : 'error';
     if (this.host.recording === undefined) return 'error';
     if (body === 'REC?') return this.info([this.host.recording ? '1' : '0']);
     if (body === 'REC=?') return this.info(['#REC: (0,1)']);

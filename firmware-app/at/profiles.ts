@@ -54,7 +54,7 @@ export interface StoredState {
 }
 
 export const STORED_NUMBERS = 4;
-const NUMBER_RE = /^[0-9*#+TPWtpw,!@ ()-]{0,40}$/;
+const NUMBER_RE = /^[0-9A-Za-z*#+,!@ ()._:"[\]-]{0,64}$/; // digits and modifiers, or a host (dial-string.ts)
 
 export function factoryProfile(carrier = FACTORY_CARRIER): Profile {
   const options = {} as Record<OptionName, number>;

@@ -7,6 +7,7 @@ import { PIN_SECTIONS } from '../pin-map.ts';
 import type { DialtoneConfig } from '../../config/schema.ts';
 import type { DoctorCheck, DoctorContext, Finding } from './doctor.ts';
 import { DAEMON_CHECK } from './daemon-check.ts';
+import { INTERNET_CHECKS } from './internet-checks.ts';
 import { LINE_CHECKS } from './line-checks.ts';
 import { MQTT_CHECK } from './mqtt-check.ts';
 
@@ -175,4 +176,5 @@ export const DOCTOR_CHECKS: DoctorCheck[] = [
   { name: 'gpio', applies: (c) => c.leds.backend === 'gpio' || c.controlLines?.backend === 'gpio' || c.line.backend === 'soundcard', run: gpioFindings },
   ...LINE_CHECKS,
   MQTT_CHECK,
+  ...INTERNET_CHECKS,
 ];

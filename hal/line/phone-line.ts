@@ -1,3 +1,5 @@
+import type { DataPump } from '../../dsp/pump.ts';
+
 /** The telephone call as the modem sees it: progress reported out of band (as a phone over HFP does), audio in 20 ms frames. */
 export type CallProgress = 'dialing' | 'ringing' | 'answered' | 'busy' | 'no-answer' | 'no-dialtone' | 'invalid-number' | 'ended';
 
@@ -9,6 +11,11 @@ export interface CallLeg {
    */
   frame(tx: Int16Array, rx: Int16Array): Promise<boolean>;
   hangup(): void;
+  /**
+   * A call that carries bytes rather than audio (an Internet call, hal/line/internet) brings its own pump, with no
+   * modulation and no handshake: once the call is answered, the modem's data mode uses it in place of one.
+   */
+  readonly dataPump?: DataPump | null;
 }
 
 export interface IncomingCall {

@@ -70,7 +70,7 @@ const BROKEN: { name: string; text: string | (() => string); message: string | R
     name: 'unknown key at the top level, with a suggestion',
     text: 'modme:\n  modulation: v21\n',
     message:
-      'FILE:1:1: modme: found an unknown key, expected one of the keys device, modem, serial, leds, gpio, controlLines, clock, control, line, exchange, mqtt, watchdog, panel, recording (did you mean modem?)',
+      'FILE:1:1: modme: found an unknown key, expected one of the keys device, modem, serial, leds, gpio, controlLines, clock, control, line, exchange, internet, mqtt, watchdog, panel, recording (did you mean modem?)',
   },
   {
     name: 'unknown key in a section',
@@ -148,6 +148,23 @@ const BROKEN: { name: string; text: string | (() => string); message: string | R
     name: 'a TCP port out of range',
     text: 'serial: { backend: tcp, tcp: { host: 0.0.0.0, port: 70000 } }\n',
     message: 'FILE:1:53: serial.tcp.port: found 70000, expected a TCP port from 1 to 65535',
+  },
+  {
+    name: 'a phone-book entry with a port out of range',
+    text: 'internet:\n  phonebook:\n    "5558000": { host: bbs.example.org, port: 70000 }\n',
+    message: /^FILE:3:\d+: internet\.phonebook\.5558000\.port: found 70000, expected a TCP port from 1 to 65535$/,
+  },
+  {
+    name: 'an Internet listener beyond loopback without a password',
+    text: 'internet:\n  listen: { enabled: true, address: 0.0.0.0 }\n',
+    message:
+      /^FILE:2:\d+: internet\.listen\.passwordFile: found null, expected a password file: the Internet listener is bound to 0\.0\.0\.0, which is not loopback, and never takes calls there without a password$/,
+  },
+  {
+    name: 'an Internet listener beyond loopback with a password but no rate limit',
+    text: () => `internet:\n  listen: { enabled: true, address: 0.0.0.0, passwordFile: ${secret(0o600)} }\n`,
+    message:
+      /^FILE:2:\d+: internet\.listen\.maxPerMinute: found null, expected a limit of connections per minute: the Internet listener is bound to 0\.0\.0\.0/,
   },
   {
     name: 'an LED on the UART pins',
