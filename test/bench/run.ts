@@ -43,11 +43,7 @@ for (const file of files) {
   rows.push(...(await mod.default({ quick: args.quick })));
 }
 const kinds = [...new Set(rows.map((r) => r.kind))];
-for (const kind of kinds)
-  printTable(
-    kind,
-    rows.filter((r) => r.kind === kind),
-  );
+for (const kind of kinds) printTable(kind, rows.filter((r) => r.kind === kind));
 if (args.json) {
   writeFileSync(args.json, JSON.stringify(rows, null, 2) + '\n');
   console.log(`\nwrote ${rows.length} rows to ${args.json}`);
