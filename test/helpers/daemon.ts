@@ -49,6 +49,8 @@ export interface Terminal {
 }
 
 export interface Daemon {
+  /** The daemon's process (node itself: its CPU and memory are in /proc/<pid>). */
+  pid: number;
   dir: string;
   link: string;
   socket: string;
@@ -144,7 +146,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
     }
     return log;
   };
-  return { dir, link, socket, configPath, term, stdout: () => out, log: () => log, waitForLog, stop };
+  return { pid: child.pid!, dir, link, socket, configPath, term, stdout: () => out, log: () => log, waitForLog, stop };
 }
 
 const CHUNK = 256;
