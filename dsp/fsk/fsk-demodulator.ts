@@ -119,6 +119,12 @@ export class FskDemodulator implements BitDecider {
     const w = this.window;
     const dec = this.decisions;
     const cdShift = this.cdShift;
+    const table = SINE_TABLE;
+    const markStep = this.markStep;
+    const spaceStep = this.spaceStep;
+    // Phases wrap as Int32 (`| 0`): the same bits as a 32-bit unsigned accumulator, but always a small integer to
+    // the JIT (an unsigned value above 2^31 would be a heap number). The table index is the top 10 bits, the
+    // cosine's a quarter turn (256 entries) on.
     let pm = this.pm;
     let ps = this.ps;
     let pos = this.samples;
@@ -129,12 +135,14 @@ export class FskDemodulator implements BitDecider {
     let tick = this.phaseTick;
     for (let i = 0; i < n; i++) {
       const x = rx[offset + i];
-      const im = Math.imul(x, SINE_TABLE[((pm + 0x40000000) >>> 0) >>> 22]) >> PRODUCT_SHIFT;
-      const qm = Math.imul(x, SINE_TABLE[pm >>> 22]) >> PRODUCT_SHIFT;
-      const is = Math.imul(x, SINE_TABLE[((ps + 0x40000000) >>> 0) >>> 22]) >> PRODUCT_SHIFT;
-      const qs = Math.imul(x, SINE_TABLE[ps >>> 22]) >> PRODUCT_SHIFT;
-      pm = (pm + this.markStep) >>> 0;
-      ps = (ps + this.spaceStep) >>> 0;
+      const km = pm >>> 22;
+      const ks = ps >>> 22;
+      const im = Math.imul(x, table[(km + 256) & 1023]) >> PRODUCT_SHIFT;
+      const qm = Math.imul(x, table[km]) >> PRODUCT_SHIFT;
+      const is = Math.imul(x, table[(ks + 256) & 1023]) >> PRODUCT_SHIFT;
+      const qs = Math.imul(x, table[ks]) >> PRODUCT_SHIFT;
+      pm = (pm + markStep) | 0;
+      ps = (ps + spaceStep) | 0;
       // Running sums wrap in Int32; a difference over ≤ 128 samples is exact (its true value is below 2^31).
       cIm = (cIm + im) | 0;
       cQm = (cQm + qm) | 0;
@@ -162,15 +170,7 @@ export class FskDemodulator implements BitDecider {
       dec[i] = Math.imul(a, a) + Math.imul(b, b) > Math.imul(c, c) + Math.imul(d, d) ? 1 : 0;
       if (++tick === CD_EVERY) {
         tick = 0;
-        const a2 = sIm >> cdShift;
-        const b2 = sQm >> cdShift;
-        const c2 = sIs >> cdShift;
-        const d2 = sQs >> cdShift;
-        const em = Math.imul(a2, a2) + Math.imul(b2, b2);
-        const es = Math.imul(c2, c2) + Math.imul(d2, d2);
-        this.cdAcc += em > es ? em : es;
-        if (this.tap !== null) this.tap.push(em, es);
-        this.cdCount++;
+        this.snapshot(sIm, sQm, sIs, sQs, cdShift);
       }
     }
     this.pm = pm;
@@ -183,6 +183,19 @@ export class FskDemodulator implements BitDecider {
     this.phaseTick = tick;
     this.measureGuard(rx, n, offset);
     this.updateCarrier();
+  }
+
+  /** Every CD_EVERY samples: the stronger correlator's energy for carrier detect (and the panel's view). */
+  private snapshot(sIm: number, sQm: number, sIs: number, sQs: number, cdShift: number): void {
+    const a2 = sIm >> cdShift;
+    const b2 = sQm >> cdShift;
+    const c2 = sIs >> cdShift;
+    const d2 = sQs >> cdShift;
+    const em = Math.imul(a2, a2) + Math.imul(b2, b2);
+    const es = Math.imul(c2, c2) + Math.imul(d2, d2);
+    this.cdAcc += em > es ? em : es;
+    if (this.tap !== null) this.tap.push(em, es);
+    this.cdCount++;
   }
 
   /** Once per block: mean snapshot energy against the on/off thresholds, held for CD_FRAMES blocks. */
