@@ -76,7 +76,6 @@ export class V22Demodulator {
   private readonly agcFast: Agc;
   private readonly agcSlow: Agc;
   private agc: Agc;
-  private readonly pair = new Int16Array(2);
   private prevSymRe = 0;
   private prevSymIm = 0;
   private prevPrevRe = 0;
@@ -238,19 +237,22 @@ export class V22Demodulator {
     const yi = (Math.imul(ai, cos) - Math.imul(ar, sin) + 0x4000) >> 15;
     this.power += (Math.imul(yr, yr) >>> 8) + (Math.imul(yi, yi) >>> 8);
     this.powerCount++;
-    const pair = this.pair;
-    pair[0] = yr > 32767 ? 32767 : yr < -32768 ? -32768 : yr;
-    pair[1] = yi > 32767 ? 32767 : yi < -32768 ? -32768 : yi;
-    if (this.detector.energy) this.agc.process(pair, pair, 2);
-    this.eq.push(pair[0], pair[1]);
+    let re = yr > 32767 ? 32767 : yr < -32768 ? -32768 : yr;
+    let im = yi > 32767 ? 32767 : yi < -32768 ? -32768 : yi;
+    if (this.detector.energy) {
+      const agc = this.agc;
+      re = agc.scale(re);
+      im = agc.scale(im);
+    }
+    this.eq.push(re, im);
     if (this.half === 1) {
-      this.midRe = pair[0];
-      this.midIm = pair[1];
+      this.midRe = re;
+      this.midIm = im;
       this.half = 0;
       return;
     }
     this.half = 1;
-    this.gardner(pair[0], pair[1]);
+    this.gardner(re, im);
     this.symbol();
   }
 
