@@ -182,7 +182,9 @@ export class V22Demodulator {
    */
   private chunk(rx: Int16Array, start: number, n: number): void {
     const hist = this.hist;
-    for (let i = 0; i < n; i++) hist[MF_TAPS - 1 + i] = rx[start + i];
+    // A whole frame (the pump's case) is one block copy; set() of the array itself allocates nothing.
+    if (start === 0 && n === rx.length) hist.set(rx, MF_TAPS - 1);
+    else for (let i = 0; i < n; i++) hist[MF_TAPS - 1 + i] = rx[start + i];
     const period = this.carrierTable.period;
     let toNext = this.toNext;
     for (;;) {
