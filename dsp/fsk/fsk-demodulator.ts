@@ -159,15 +159,22 @@ export class FskDemodulator implements BitDecider {
       const sQm = (cQm - sums[o + 1]) | 0;
       const sIs = (cIs - sums[o + 2]) | 0;
       const sQs = (cQs - sums[o + 3]) | 0;
-      // Block floating point: scale all four sums alike to ≤ 2^14 so the energies fit Int32 at any level.
-      const mag = (sIm < 0 ? -sIm : sIm) | (sQm < 0 ? -sQm : sQm) | (sIs < 0 ? -sIs : sIs) | (sQs < 0 ? -sQs : sQs);
+      // Block floating point: scale all four sums alike to ≤ 2^14 so the energies fit Int32 at any level. The
+      // magnitudes without branches (the signs are random): (v ^ (v >> 31)) − (v >> 31) is |v|, exactly, for
+      // |v| < 2^31, which the window's bound guarantees.
+      const mIm = sIm >> 31;
+      const mQm = sQm >> 31;
+      const mIs = sIs >> 31;
+      const mQs = sQs >> 31;
+      const mag = (((sIm ^ mIm) - mIm) | ((sQm ^ mQm) - mQm) | ((sIs ^ mIs) - mIs) | ((sQs ^ mQs) - mQs)) | 0;
       let sh = 18 - Math.clz32(mag);
       if (sh < 0) sh = 0;
       const a = sIm >> sh;
       const b = sQm >> sh;
       const c = sIs >> sh;
       const d = sQs >> sh;
-      dec[i] = Math.imul(a, a) + Math.imul(b, b) > Math.imul(c, c) + Math.imul(d, d) ? 1 : 0;
+      // Mark when its energy is the greater: each energy is below 2^29, so the difference's sign bit says it.
+      dec[i] = (Math.imul(c, c) + Math.imul(d, d) - Math.imul(a, a) - Math.imul(b, b)) >>> 31;
       if (++tick === CD_EVERY) {
         tick = 0;
         this.snapshot(sIm, sQm, sIs, sQs, cdShift);
@@ -236,9 +243,10 @@ export class FskDemodulator implements BitDecider {
       let gQ = 0;
       for (let i = start; i < end; i++) {
         const x = rx[offset + i];
-        gI += Math.imul(x, SINE_TABLE[((pg + 0x40000000) >>> 0) >>> 22]) >> GUARD_SHIFT;
-        gQ += Math.imul(x, SINE_TABLE[pg >>> 22]) >> GUARD_SHIFT;
-        pg = (pg + step) >>> 0;
+        const k = pg >>> 22;
+        gI += Math.imul(x, SINE_TABLE[(k + 256) & 1023]) >> GUARD_SHIFT;
+        gQ += Math.imul(x, SINE_TABLE[k]) >> GUARD_SHIFT;
+        pg = (pg + step) | 0;
       }
       power += gI * gI + gQ * gQ; // once per quarter block, not per sample
       start = end;

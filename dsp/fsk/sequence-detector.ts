@@ -55,7 +55,7 @@ export class SequenceDetector {
     // A clear one-bit decision needs no sequence search: the other tone's correlator at an eighth of this one's
     // energy or less (the tones' own leakage: 1/6 at Δf·T = 2/3, 1/27 at 5/6). This keeps the cost per bit low on a
     // clean line; the search runs where noise makes the middle bit doubtful.
-    const m1 = (c4 < 0 ? -c4 : c4) | (c5 < 0 ? -c5 : c5) | (c6 < 0 ? -c6 : c6) | (c7 < 0 ? -c7 : c7);
+    const m1 = abs31(c4) | abs31(c5) | abs31(c6) | abs31(c7);
     const s1 = Math.max(0, 32 - Math.clz32(m1) - BITS);
     const em = energy(c4 >> s1, c5 >> s1);
     const es = energy(c6 >> s1, c7 >> s1);
@@ -70,8 +70,8 @@ export class SequenceDetector {
     let c9 = (s[e3 + 1] - s[e2 + 1]) | 0;
     let c10 = (s[e3 + 2] - s[e2 + 2]) | 0;
     let c11 = (s[e3 + 3] - s[e2 + 3]) | 0;
-    const mag = m1 | (c0 < 0 ? -c0 : c0) | (c1 < 0 ? -c1 : c1) | (c2 < 0 ? -c2 : c2) | (c3 < 0 ? -c3 : c3);
-    const mag2 = mag | (c8 < 0 ? -c8 : c8) | (c9 < 0 ? -c9 : c9) | (c10 < 0 ? -c10 : c10) | (c11 < 0 ? -c11 : c11);
+    const mag = m1 | abs31(c0) | abs31(c1) | abs31(c2) | abs31(c3);
+    const mag2 = mag | abs31(c8) | abs31(c9) | abs31(c10) | abs31(c11);
     const sh = 32 - Math.clz32(mag2) - BITS;
     if (sh > 0) {
       c0 >>= sh;
@@ -113,6 +113,15 @@ export class SequenceDetector {
     const space = best(c2 + c6, c3 + c7, p0 + c6, p1 + c7, c10, c11, p6, p7);
     return mark > space ? 1 : 0;
   }
+}
+
+/**
+ * |v| without a branch (correlation signs are random, so a branch would be mispredicted half the time): exact for
+ * |v| < 2^31, which holds for any window of at most 128 samples (see the demodulator's PRODUCT_SHIFT).
+ */
+function abs31(v: number): number {
+  const m = v >> 31;
+  return (v ^ m) - m;
 }
 
 function energy(x: number, y: number): number {
