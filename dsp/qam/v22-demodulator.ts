@@ -24,6 +24,21 @@ const ACQUIRE_SYMBOLS = 60;
 /** Mean power of the points (units²) and the AGC's aim per component: a quarter of ±5σ Int16 headroom. */
 const MEAN_POINT_POWER = 10;
 
+/**
+ * A decision's quadrant and its Q3Q4, by a table on the coordinates (each −3, −1, 1 or 3; index 4·(re + 3)/2 +
+ * (im + 3)/2): quadrant | Q3Q4 << 2. Built from the definition: the quadrant (quadrantOf), the point rotated back to
+ * the first quadrant by quarter turns, (a, b) → (b, −a), and Q3 = (b = 3), Q4 = (a = 3) there (V.22bis §2.5).
+ */
+const DECISION_CODE: Uint8Array = Uint8Array.from({ length: 16 }, (_, k) => {
+  const re = (k >> 2) * 2 - 3;
+  const im = (k & 3) * 2 - 3;
+  const q = quadrantOf(re, im);
+  let a = re;
+  let b = im;
+  for (let n = 0; n < q; n++) [a, b] = [b, -a];
+  return q | (((b === 3 ? 1 : 0) << 1) | (a === 3 ? 1 : 0)) << 2;
+});
+
 /** Adaptation speeds, chosen by the handshake. */
 export type AdaptMode = 'hold' | 'train' | 'track';
 
@@ -344,19 +359,11 @@ export class V22Demodulator {
   }
 
   private decode(dr: number, di: number): void {
-    const q = quadrantOf(dr, di);
+    const code = DECISION_CODE[((dr + 3) << 1) + ((di + 3) >> 1)];
+    const q = code & 3;
     const dq = (q - this.lastQuadrant) & 3;
     this.lastQuadrant = q;
-    // Rotate the decision back to the first quadrant: (a, b) → (b, −a) per quarter turn.
-    let a = dr;
-    let b = di;
-    for (let k = 0; k < q; k++) {
-      const t = a;
-      a = b;
-      b = -t;
-    }
-    const q34 = ((b === 3 ? 1 : 0) << 1) | (a === 3 ? 1 : 0);
-    if (this.symbolCount < this.symbols.length) this.symbols[this.symbolCount++] = (STEP_DIBIT[dq] << 2) | q34;
+    if (this.symbolCount < this.symbols.length) this.symbols[this.symbolCount++] = (STEP_DIBIT[dq] << 2) | (code >> 2);
   }
 
   private frameLevel(): void {
