@@ -63,6 +63,8 @@ export class FskDemodulator implements BitDecider {
   /** Whether decideBit is worth asking: a three-bit sequence stays coherent under ±10 Hz offset at 300 bit/s up. */
   readonly sequenceDetection: boolean;
   private readonly cdShift: number;
+  /** 2^(2·cdShift), exact: from carrier-detect units back to squared sums (channelToNoise, once a block). */
+  private readonly cdScale: number;
   private readonly cdOn: number;
   private readonly cdOff: number;
   private cdAcc = 0;
@@ -99,6 +101,7 @@ export class FskDemodulator implements BitDecider {
     // Fixed scale for carrier energy: the largest possible sum shifted to ≤ 2^14, so I²+Q² < 2^31.
     const maxSum = this.window * 2 ** (30 - PRODUCT_SHIFT);
     this.cdShift = Math.max(0, Math.ceil(Math.log2(maxSum)) - 14);
+    this.cdScale = 2 ** (2 * this.cdShift);
     this.cdOn = this.energyOfTone(opts.carrierOnDbm0 ?? -45);
     this.cdOff = this.energyOfTone(opts.carrierOffDbm0 ?? -47.5);
     this.cdOffBlocks = opts.carrierOffBlocks ?? CD_FRAMES;
@@ -261,7 +264,7 @@ export class FskDemodulator implements BitDecider {
    * per-sample power (the stronger of two correlators about 1.5×); a carrier stands far above.
    */
   private channelToNoise(meanSnapshot: number): number {
-    const channel = (meanSnapshot * 2 ** (2 * this.cdShift)) / this.window; // (sum >> PRODUCT_SHIFT)² per sample
+    const channel = (meanSnapshot * this.cdScale) / this.window; // (sum >> PRODUCT_SHIFT)² per sample
     const scale = 2 ** (GUARD_SHIFT - PRODUCT_SHIFT);
     // One block's four bins are an eight-degree-of-freedom estimate: average GUARD_WARMUP of them before trusting
     // the floor (trusting the first single bin let white noise at −34 dBm0 raise carrier detect in 4 fresh
