@@ -71,6 +71,8 @@ export interface DaemonOptions {
   config?: Record<string, unknown>;
   /** Clock mode; default fast. */
   clock?: 'fast' | 'realtime';
+  /** Node options before the entry point (e.g. --cpu-prof for a profile of the daemon). */
+  nodeArgs?: string[];
   /** Time allowed for the daemon to print its ready line. */
   startTimeoutMs?: number;
 }
@@ -85,7 +87,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   writeFileSync(configPath, stringify(config));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN_TS, '--clock', opts.clock ?? 'fast', '--link', link, '--socket', socket, '--config', configPath],
+    [...(opts.nodeArgs ?? []), '--import', 'tsx', MAIN_TS, '--clock', opts.clock ?? 'fast', '--link', link, '--socket', socket, '--config', configPath],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STATE_DIRECTORY: join(dir, 'state') } },
   );
   let log = '';

@@ -66,14 +66,14 @@ async function command(d: Daemon, at: string): Promise<void> {
   await d.term.waitFor('OK\r\n', 20_000);
 }
 
-async function measure(clock: 'fast' | 'realtime', windowS: number, settleS: number): Promise<BenchRow[]> {
-  const b = await startDaemon({ clock, config: { modem: { modulation: 'v22bis' } } });
+export async function measure(clock: 'fast' | 'realtime', windowS: number, settleS: number, nodeArgs: string[] = []): Promise<BenchRow[]> {
+  const b = await startDaemon({ clock, nodeArgs, config: { modem: { modulation: 'v22bis' } } });
   const meter = join(b.dir, 'frames');
   const route = `${shellQuote(process.execPath)} --import tsx ${shellQuote(join(REPO_ROOT, 'test/interop/frame-meter.ts'))} ${shellQuote(meter)} -- ${dialtoneCommand('ring', '--socket', b.socket, '--stdio')}`;
   let a: Daemon | null = null;
   const talkers: { stop: () => Promise<void>; received: () => number }[] = [];
   try {
-    a = await startDaemon({ clock, config: { modem: { modulation: 'v22bis' }, exchange: { numbers: { [NUMBER]: { kind: 'program', command: route } } } } });
+    a = await startDaemon({ clock, nodeArgs, config: { modem: { modulation: 'v22bis' }, exchange: { numbers: { [NUMBER]: { kind: 'program', command: route } } } } });
     await command(b, 'ATE0&Q5W1S0=1+MS=V22B');
     await command(a, 'ATE0&Q5W1+MS=V22B');
     await a.term.write(`ATDT${NUMBER}\r`);
