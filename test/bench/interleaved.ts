@@ -6,8 +6,8 @@
  * CLOCK_PROCESS_CPUTIME_ID around its loop). The QAM pairs start from a fresh pair each run (their handshake is part
  * of the work, as it is in spandsp's run); the FSK pairs too.
  *
- * Heap growth per 1,000 s of line: a fresh pair run past its handshake, a forced GC and heapUsed; then
- * HEAP_LINE_SECONDS more of line, a forced GC and heapUsed again, scaled to 1,000 s. The GC comes from `global.gc`
+ * Heap growth per 1,000 s of line: a fresh pair run for heapSeconds of line (past its handshake and the JIT's
+ * one-time growth), a forced GC and heapUsed; then heapSeconds more of line, a forced GC and heapUsed again, scaled to 1,000 s. The GC comes from `global.gc`
  * (node --expose-gc) or, failing that, from V8's flag set at run time; the `gc` field says which, or 'unavailable'
  * (then heap_growth_bytes is null).
  */
@@ -39,13 +39,13 @@ function fullGc(gc: (() => void) | null): void {
   for (let i = 0; i < 3; i++) gc?.();
 }
 
-/** Line seconds a pair runs before the heap's first reading: past the QAM handshake (connected by about 4 s). */
-const SETTLE_SECONDS = 20;
 
 function heapGrowthPer1000s(name: PairName, lineSeconds: number, gc: (() => void) | null): number | null {
   if (gc === null) return null;
   const pair = makePair(name);
-  runPair(pair, SETTLE_SECONDS);
+  // First as long a run as the measured one: past the QAM handshake, and past the one-time growth of the first
+  // runs (V8's type feedback and optimised code for the new pair's paths, about 16–26 KB), which is not per frame.
+  runPair(pair, lineSeconds);
   fullGc(gc);
   const before = process.memoryUsage().heapUsed;
   runPair(pair, lineSeconds);
