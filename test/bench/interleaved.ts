@@ -39,7 +39,6 @@ function fullGc(gc: (() => void) | null): void {
   for (let i = 0; i < 3; i++) gc?.();
 }
 
-
 function heapGrowthPer1000s(name: PairName, lineSeconds: number, gc: (() => void) | null): number | null {
   if (gc === null) return null;
   const pair = makePair(name);
