@@ -7,8 +7,8 @@
  * of the work, as it is in spandsp's run); the FSK pairs too.
  *
  * Heap growth per 1,000 s of line: a fresh pair run for heapSeconds of line (past its handshake and the JIT's
- * one-time growth), a forced GC and heapUsed; then heapSeconds more of line, a forced GC and heapUsed again, scaled to 1,000 s. The GC comes from `global.gc`
- * (node --expose-gc) or, failing that, from V8's flag set at run time; the `gc` field says which, or 'unavailable'
+ * one-time growth), a forced GC and heapUsed; then heapSeconds more of line, a forced GC and heapUsed again, scaled
+ * to 1,000 s. The GC comes from `global.gc` (node --expose-gc) or, failing that, from V8's flag set at run time; the `gc` field says which, or 'unavailable'
  * (then heap_growth_bytes is null).
  */
 import { setFlagsFromString } from 'node:v8';
