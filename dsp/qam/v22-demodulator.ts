@@ -79,11 +79,17 @@ export class V22Demodulator {
   tap: ReceiverTap | null = null;
 
   private readonly carrierTable: CarrierTable;
+  /**
+   * The carrier table unrolled over one period plus a pass (CHUNK samples): index phase + i with no modulo per
+   * half symbol (an integer division is a good part of the cost of the bookkeeping around the matched filter).
+   */
+  private readonly carrierCos: Int16Array;
+  private readonly carrierSin: Int16Array;
   private phase = 0;
   /** The last MF_TAPS − 1 samples of the previous pass, then this pass's (at most CHUNK). */
   private readonly hist = new Int16Array(MF_TAPS - 1 + CHUNK);
   private hPos = 0; // oldest sample of the current output's window
-  private newestPhase = 0; // carrier table index of the current output's newest sample
+  private newestPhase = 0; // carrierCos/carrierSin index of the current output's newest sample
   private readonly mfRe: Int16Array;
   private readonly mfIm: Int16Array;
   private toNext = HALF_SYMBOL_Q16;
@@ -112,6 +118,9 @@ export class V22Demodulator {
 
   constructor(readonly opts: V22DemodulatorOptions) {
     this.carrierTable = new CarrierTable(opts.carrierHz);
+    const table = this.carrierTable;
+    this.carrierCos = Int16Array.from({ length: table.period + CHUNK }, (_, j) => table.cos[j % table.period]);
+    this.carrierSin = Int16Array.from({ length: table.period + CHUNK }, (_, j) => table.sin[j % table.period]);
     const band = bandpassMatchedFilter(matchedFilterTable().coeffs, opts.carrierHz);
     this.mfRe = band.re;
     this.mfIm = band.im;
@@ -207,7 +216,7 @@ export class V22Demodulator {
       if (i >= n) break;
       const frac = 65536 * (i + 1) - toNext;
       this.hPos = i;
-      this.newestPhase = (this.phase + i) % period;
+      this.newestPhase = this.phase + i; // phase < period, i < CHUNK
       this.toNext = -frac;
       this.halfSymbol(frac);
       toNext = 65536 * (i + 1) + this.toNext + HALF_SYMBOL_Q16; // the timing loop may have moved it
@@ -248,8 +257,8 @@ export class V22Demodulator {
     ar = (ar + br + 0x4000) >> 15;
     ai = (ai + bi + 0x4000) >> 15;
     // Back to baseband at the newest sample's carrier phase: (ar + j·ai)·e^{−jωn}.
-    const cos = this.carrierTable.cos[this.newestPhase];
-    const sin = this.carrierTable.sin[this.newestPhase];
+    const cos = this.carrierCos[this.newestPhase];
+    const sin = this.carrierSin[this.newestPhase];
     const yr = (Math.imul(ar, cos) + Math.imul(ai, sin) + 0x4000) >> 15;
     const yi = (Math.imul(ai, cos) - Math.imul(ar, sin) + 0x4000) >> 15;
     this.power += (Math.imul(yr, yr) >>> 8) + (Math.imul(yi, yi) >>> 8);
