@@ -171,7 +171,7 @@ export class FskDemodulator implements BitDecider {
       const mQs = sQs >> 31;
       const mag = (((sIm ^ mIm) - mIm) | ((sQm ^ mQm) - mQm) | ((sIs ^ mIs) - mIs) | ((sQs ^ mQs) - mQs)) | 0;
       let sh = 18 - Math.clz32(mag);
-      if (sh < 0) sh = 0;
+      sh &= ~(sh >> 31); // max(sh, 0)
       const a = sIm >> sh;
       const b = sQm >> sh;
       const c = sIs >> sh;
