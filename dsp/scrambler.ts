@@ -25,7 +25,8 @@ export class V22Scrambler {
     }
     const out = (bit ^ (this.reg >>> 13) ^ (this.reg >>> 16)) & 1;
     this.reg = ((this.reg << 1) | out) & 0x1ffff;
-    this.ones = out ? this.ones + 1 : 0;
+    // out ? ones + 1 : 0, without a branch (scrambled bits are random: a branch would be mispredicted half the time).
+    this.ones = (this.ones + 1) & -out;
     return out;
   }
 
@@ -48,7 +49,7 @@ export class V22Descrambler {
       out ^= 1;
       this.ones = 0;
     }
-    this.ones = bit ? this.ones + 1 : 0;
+    this.ones = (this.ones + 1) & -bit; // bit ? ones + 1 : 0, without a branch
     return out;
   }
 

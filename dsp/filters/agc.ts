@@ -128,6 +128,18 @@ export class Agc {
     this.count = count;
   }
 
+  /** One sample through the gain, as process() takes it: for callers that have one value at a time (no array). */
+  scale(x: number): number {
+    this.acc = (this.acc + (Math.imul(x, x) >>> 8)) | 0;
+    const y = (Math.imul(x, this.gain) + 512) >> GAIN_FRAC_BITS;
+    if (++this.count === this.blockSize) {
+      this.updateGain();
+      this.acc = 0;
+      this.count = 0;
+    }
+    return y > 32767 ? 32767 : y < -32768 ? -32768 : y;
+  }
+
   reset(gainDb = 0): void {
     this.acc = 0;
     this.count = 0;

@@ -63,6 +63,8 @@ export class FskDemodulator implements BitDecider {
   /** Whether decideBit is worth asking: a three-bit sequence stays coherent under ±10 Hz offset at 300 bit/s up. */
   readonly sequenceDetection: boolean;
   private readonly cdShift: number;
+  /** 2^(2·cdShift), exact: from carrier-detect units back to squared sums (channelToNoise, once a block). */
+  private readonly cdScale: number;
   private readonly cdOn: number;
   private readonly cdOff: number;
   private cdAcc = 0;
@@ -99,6 +101,7 @@ export class FskDemodulator implements BitDecider {
     // Fixed scale for carrier energy: the largest possible sum shifted to ≤ 2^14, so I²+Q² < 2^31.
     const maxSum = this.window * 2 ** (30 - PRODUCT_SHIFT);
     this.cdShift = Math.max(0, Math.ceil(Math.log2(maxSum)) - 14);
+    this.cdScale = 2 ** (2 * this.cdShift);
     this.cdOn = this.energyOfTone(opts.carrierOnDbm0 ?? -45);
     this.cdOff = this.energyOfTone(opts.carrierOffDbm0 ?? -47.5);
     this.cdOffBlocks = opts.carrierOffBlocks ?? CD_FRAMES;
@@ -119,6 +122,12 @@ export class FskDemodulator implements BitDecider {
     const w = this.window;
     const dec = this.decisions;
     const cdShift = this.cdShift;
+    const table = SINE_TABLE;
+    const markStep = this.markStep;
+    const spaceStep = this.spaceStep;
+    // Phases wrap as Int32 (`| 0`): the same bits as a 32-bit unsigned accumulator, but always a small integer to
+    // the JIT (an unsigned value above 2^31 would be a heap number). The table index is the top 10 bits, the
+    // cosine's a quarter turn (256 entries) on.
     let pm = this.pm;
     let ps = this.ps;
     let pos = this.samples;
@@ -129,12 +138,14 @@ export class FskDemodulator implements BitDecider {
     let tick = this.phaseTick;
     for (let i = 0; i < n; i++) {
       const x = rx[offset + i];
-      const im = Math.imul(x, SINE_TABLE[((pm + 0x40000000) >>> 0) >>> 22]) >> PRODUCT_SHIFT;
-      const qm = Math.imul(x, SINE_TABLE[pm >>> 22]) >> PRODUCT_SHIFT;
-      const is = Math.imul(x, SINE_TABLE[((ps + 0x40000000) >>> 0) >>> 22]) >> PRODUCT_SHIFT;
-      const qs = Math.imul(x, SINE_TABLE[ps >>> 22]) >> PRODUCT_SHIFT;
-      pm = (pm + this.markStep) >>> 0;
-      ps = (ps + this.spaceStep) >>> 0;
+      const km = pm >>> 22;
+      const ks = ps >>> 22;
+      const im = Math.imul(x, table[(km + 256) & 1023]) >> PRODUCT_SHIFT;
+      const qm = Math.imul(x, table[km]) >> PRODUCT_SHIFT;
+      const is = Math.imul(x, table[(ks + 256) & 1023]) >> PRODUCT_SHIFT;
+      const qs = Math.imul(x, table[ks]) >> PRODUCT_SHIFT;
+      pm = (pm + markStep) | 0;
+      ps = (ps + spaceStep) | 0;
       // Running sums wrap in Int32; a difference over ≤ 128 samples is exact (its true value is below 2^31).
       cIm = (cIm + im) | 0;
       cQm = (cQm + qm) | 0;
@@ -151,26 +162,25 @@ export class FskDemodulator implements BitDecider {
       const sQm = (cQm - sums[o + 1]) | 0;
       const sIs = (cIs - sums[o + 2]) | 0;
       const sQs = (cQs - sums[o + 3]) | 0;
-      // Block floating point: scale all four sums alike to ≤ 2^14 so the energies fit Int32 at any level.
-      const mag = (sIm < 0 ? -sIm : sIm) | (sQm < 0 ? -sQm : sQm) | (sIs < 0 ? -sIs : sIs) | (sQs < 0 ? -sQs : sQs);
+      // Block floating point: scale all four sums alike to ≤ 2^14 so the energies fit Int32 at any level. The
+      // magnitudes without branches (the signs are random): (v ^ (v >> 31)) − (v >> 31) is |v|, exactly, for
+      // |v| < 2^31, which the window's bound guarantees.
+      const mIm = sIm >> 31;
+      const mQm = sQm >> 31;
+      const mIs = sIs >> 31;
+      const mQs = sQs >> 31;
+      const mag = (((sIm ^ mIm) - mIm) | ((sQm ^ mQm) - mQm) | ((sIs ^ mIs) - mIs) | ((sQs ^ mQs) - mQs)) | 0;
       let sh = 18 - Math.clz32(mag);
-      if (sh < 0) sh = 0;
+      sh &= ~(sh >> 31); // max(sh, 0)
       const a = sIm >> sh;
       const b = sQm >> sh;
       const c = sIs >> sh;
       const d = sQs >> sh;
-      dec[i] = Math.imul(a, a) + Math.imul(b, b) > Math.imul(c, c) + Math.imul(d, d) ? 1 : 0;
+      // Mark when its energy is the greater: each energy is below 2^29, so the difference's sign bit says it.
+      dec[i] = (Math.imul(c, c) + Math.imul(d, d) - Math.imul(a, a) - Math.imul(b, b)) >>> 31;
       if (++tick === CD_EVERY) {
         tick = 0;
-        const a2 = sIm >> cdShift;
-        const b2 = sQm >> cdShift;
-        const c2 = sIs >> cdShift;
-        const d2 = sQs >> cdShift;
-        const em = Math.imul(a2, a2) + Math.imul(b2, b2);
-        const es = Math.imul(c2, c2) + Math.imul(d2, d2);
-        this.cdAcc += em > es ? em : es;
-        if (this.tap !== null) this.tap.push(em, es);
-        this.cdCount++;
+        this.snapshot(sIm, sQm, sIs, sQs, cdShift);
       }
     }
     this.pm = pm;
@@ -183,6 +193,19 @@ export class FskDemodulator implements BitDecider {
     this.phaseTick = tick;
     this.measureGuard(rx, n, offset);
     this.updateCarrier();
+  }
+
+  /** Every CD_EVERY samples: the stronger correlator's energy for carrier detect (and the panel's view). */
+  private snapshot(sIm: number, sQm: number, sIs: number, sQs: number, cdShift: number): void {
+    const a2 = sIm >> cdShift;
+    const b2 = sQm >> cdShift;
+    const c2 = sIs >> cdShift;
+    const d2 = sQs >> cdShift;
+    const em = Math.imul(a2, a2) + Math.imul(b2, b2);
+    const es = Math.imul(c2, c2) + Math.imul(d2, d2);
+    this.cdAcc += em > es ? em : es;
+    if (this.tap !== null) this.tap.push(em, es);
+    this.cdCount++;
   }
 
   /** Once per block: mean snapshot energy against the on/off thresholds, held for CD_FRAMES blocks. */
@@ -223,9 +246,10 @@ export class FskDemodulator implements BitDecider {
       let gQ = 0;
       for (let i = start; i < end; i++) {
         const x = rx[offset + i];
-        gI += Math.imul(x, SINE_TABLE[((pg + 0x40000000) >>> 0) >>> 22]) >> GUARD_SHIFT;
-        gQ += Math.imul(x, SINE_TABLE[pg >>> 22]) >> GUARD_SHIFT;
-        pg = (pg + step) >>> 0;
+        const k = pg >>> 22;
+        gI += Math.imul(x, SINE_TABLE[(k + 256) & 1023]) >> GUARD_SHIFT;
+        gQ += Math.imul(x, SINE_TABLE[k]) >> GUARD_SHIFT;
+        pg = (pg + step) | 0;
       }
       power += gI * gI + gQ * gQ; // once per quarter block, not per sample
       start = end;
@@ -240,7 +264,7 @@ export class FskDemodulator implements BitDecider {
    * per-sample power (the stronger of two correlators about 1.5×); a carrier stands far above.
    */
   private channelToNoise(meanSnapshot: number): number {
-    const channel = (meanSnapshot * 2 ** (2 * this.cdShift)) / this.window; // (sum >> PRODUCT_SHIFT)² per sample
+    const channel = (meanSnapshot * this.cdScale) / this.window; // (sum >> PRODUCT_SHIFT)² per sample
     const scale = 2 ** (GUARD_SHIFT - PRODUCT_SHIFT);
     // One block's four bins are an eight-degree-of-freedom estimate: average GUARD_WARMUP of them before trusting
     // the floor (trusting the first single bin let white noise at −34 dBm0 raise carrier detect in 4 fresh

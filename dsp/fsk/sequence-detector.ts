@@ -23,9 +23,6 @@ const CLEAR_SHIFT = 3; // a one-bit decision is clear when one tone's energy is 
  * table. No floating point, no allocation.
  */
 export class SequenceDetector {
-  private readonly c = new Int32Array(12); // windows 0..2 × mark I, mark Q, space I, space Q
-  private readonly p = new Int32Array(8); // rotated terms
-
   constructor(
     private readonly sums: Int32Array,
     private readonly mask: number,
@@ -42,57 +39,89 @@ export class SequenceDetector {
     const b2 = (endSample + ((frac - spbQ16 + 0x8000) >> 16)) | 0;
     const b1 = (endSample + ((frac - 2 * spbQ16 + 0x8000) >> 16)) | 0;
     const b0 = (endSample + ((frac - 3 * spbQ16 + 0x8000) >> 16)) | 0;
-    const c = this.c;
-    this.window(4, b1, b2);
+    // The correlations are differences of the running sums at the windows' ends (the entry before each window's
+    // first sample, and its last): all in locals, no scratch array.
+    const s = this.sums;
+    const mask = this.mask;
+    const e0 = ((b0 - 1) & mask) << 2;
+    const e1 = ((b1 - 1) & mask) << 2;
+    const e2 = ((b2 - 1) & mask) << 2;
+    const e3 = ((b3 - 1) & mask) << 2;
+    // Window 1 (the middle bit): mark I, mark Q, space I, space Q.
+    let c4 = (s[e2] - s[e1]) | 0;
+    let c5 = (s[e2 + 1] - s[e1 + 1]) | 0;
+    let c6 = (s[e2 + 2] - s[e1 + 2]) | 0;
+    let c7 = (s[e2 + 3] - s[e1 + 3]) | 0;
     // A clear one-bit decision needs no sequence search: the other tone's correlator at an eighth of this one's
     // energy or less (the tones' own leakage: 1/6 at Δf·T = 2/3, 1/27 at 5/6). This keeps the cost per bit low on a
     // clean line; the search runs where noise makes the middle bit doubtful.
-    const m1 = (c[4] < 0 ? -c[4] : c[4]) | (c[5] < 0 ? -c[5] : c[5]) | (c[6] < 0 ? -c[6] : c[6]) | (c[7] < 0 ? -c[7] : c[7]);
+    const m1 = abs31(c4) | abs31(c5) | abs31(c6) | abs31(c7);
     const s1 = Math.max(0, 32 - Math.clz32(m1) - BITS);
-    const em = energy(c[4] >> s1, c[5] >> s1);
-    const es = energy(c[6] >> s1, c[7] >> s1);
+    const em = energy(c4 >> s1, c5 >> s1);
+    const es = energy(c6 >> s1, c7 >> s1);
     if (em > es << CLEAR_SHIFT) return 1;
     if (es > em << CLEAR_SHIFT) return 0;
-    this.window(0, b0, b1);
-    this.window(8, b2, b3);
-    let mag = 0;
-    for (let k = 0; k < 12; k++) mag |= c[k] < 0 ? -c[k] : c[k];
-    const sh = 32 - Math.clz32(mag) - BITS;
-    if (sh > 0) for (let k = 0; k < 12; k++) c[k] >>= sh;
-    // Rotated terms: window 0 into window 1's reference (by ±θ1), window 2 into it (by ∓θ2).
-    const p = this.p;
-    const t1 = Math.imul(-this.diffStep, b1); // conjugate sense: see the class comment
+    // Windows 0 and 2.
+    let c0 = (s[e1] - s[e0]) | 0;
+    let c1 = (s[e1 + 1] - s[e0 + 1]) | 0;
+    let c2 = (s[e1 + 2] - s[e0 + 2]) | 0;
+    let c3 = (s[e1 + 3] - s[e0 + 3]) | 0;
+    let c8 = (s[e3] - s[e2]) | 0;
+    let c9 = (s[e3 + 1] - s[e2 + 1]) | 0;
+    let c10 = (s[e3 + 2] - s[e2 + 2]) | 0;
+    let c11 = (s[e3 + 3] - s[e2 + 3]) | 0;
+    const mag = m1 | abs31(c0) | abs31(c1) | abs31(c2) | abs31(c3);
+    const mag2 = mag | abs31(c8) | abs31(c9) | abs31(c10) | abs31(c11);
+    const sh = 32 - Math.clz32(mag2) - BITS;
+    if (sh > 0) {
+      c0 >>= sh;
+      c1 >>= sh;
+      c2 >>= sh;
+      c3 >>= sh;
+      c4 >>= sh;
+      c5 >>= sh;
+      c6 >>= sh;
+      c7 >>= sh;
+      c8 >>= sh;
+      c9 >>= sh;
+      c10 >>= sh;
+      c11 >>= sh;
+    }
+    // Rotated terms: window 0 into window 1's reference (by ±θ1), window 2 into it (by ∓θ2); conjugate sense (see
+    // the class comment). p = (x + jy)·e^{j·sign·θ}, θ a 32-bit phase, Q15 table.
+    const t1 = Math.imul(-this.diffStep, b1);
     const t2 = Math.imul(-this.diffStep, b2);
-    this.rotate(0, c[0], c[1], t1, 1); // mark then space: +θ1
-    this.rotate(2, c[2], c[3], t1, -1); // space then mark: −θ1
-    this.rotate(4, c[10], c[11], t2, -1); // middle mark, last space: −θ2
-    this.rotate(6, c[8], c[9], t2, 1); // middle space, last mark: +θ2
+    const cos1 = SINE_TABLE[(((t1 >>> 22) + 256) & 1023) | 0];
+    const sin1 = SINE_TABLE[t1 >>> 22];
+    const cos2 = SINE_TABLE[(((t2 >>> 22) + 256) & 1023) | 0];
+    const sin2 = SINE_TABLE[t2 >>> 22];
+    // Mark then space: +θ1 (first window mark, rotated).
+    const p0 = (Math.imul(c0, cos1) - Math.imul(c1, sin1)) >> 15;
+    const p1 = (Math.imul(c0, sin1) + Math.imul(c1, cos1)) >> 15;
+    // Space then mark: −θ1.
+    const p2 = (Math.imul(c2, cos1) + Math.imul(c3, sin1)) >> 15;
+    const p3 = (Math.imul(c3, cos1) - Math.imul(c2, sin1)) >> 15;
+    // Middle mark, last space: −θ2.
+    const p4 = (Math.imul(c10, cos2) + Math.imul(c11, sin2)) >> 15;
+    const p5 = (Math.imul(c11, cos2) - Math.imul(c10, sin2)) >> 15;
+    // Middle space, last mark: +θ2.
+    const p6 = (Math.imul(c8, cos2) - Math.imul(c9, sin2)) >> 15;
+    const p7 = (Math.imul(c8, sin2) + Math.imul(c9, cos2)) >> 15;
     // Middle at mark: first window mark (unrotated) or space (rotated); last window mark or space (rotated).
-    const mark = best(c[0] + c[4], c[1] + c[5], p[2] + c[4], p[3] + c[5], c[8], c[9], p[4], p[5]);
+    const mark = best(c0 + c4, c1 + c5, p2 + c4, p3 + c5, c8, c9, p4, p5);
     // Middle at space: first window space (unrotated) or mark (rotated); last window space or mark (rotated).
-    const space = best(c[2] + c[6], c[3] + c[7], p[0] + c[6], p[1] + c[7], c[10], c[11], p[6], p[7]);
+    const space = best(c2 + c6, c3 + c7, p0 + c6, p1 + c7, c10, c11, p6, p7);
     return mark > space ? 1 : 0;
   }
+}
 
-  /** Correlations over [a, b) into c[at..at+4): mark I, mark Q, space I, space Q. */
-  private window(at: number, a: number, b: number): void {
-    const s = this.sums;
-    const hi = ((b - 1) & this.mask) << 2;
-    const lo = ((a - 1) & this.mask) << 2;
-    const c = this.c;
-    c[at] = (s[hi] - s[lo]) | 0;
-    c[at + 1] = (s[hi + 1] - s[lo + 1]) | 0;
-    c[at + 2] = (s[hi + 2] - s[lo + 2]) | 0;
-    c[at + 3] = (s[hi + 3] - s[lo + 3]) | 0;
-  }
-
-  /** p[at], p[at+1] = (x + jy)·e^{j·sign·θ}, θ a 32-bit phase, Q15 table. */
-  private rotate(at: number, x: number, y: number, theta: number, sign: number): void {
-    const cos = SINE_TABLE[((theta + 0x40000000) >>> 0) >>> 22];
-    const sin = sign * SINE_TABLE[theta >>> 22];
-    this.p[at] = (Math.imul(x, cos) - Math.imul(y, sin)) >> 15;
-    this.p[at + 1] = (Math.imul(x, sin) + Math.imul(y, cos)) >> 15;
-  }
+/**
+ * |v| without a branch (correlation signs are random, so a branch would be mispredicted half the time): exact for
+ * |v| < 2^31, which holds for any window of at most 128 samples (see the demodulator's PRODUCT_SHIFT).
+ */
+function abs31(v: number): number {
+  const m = v >> 31;
+  return (v ^ m) - m;
 }
 
 function energy(x: number, y: number): number {

@@ -24,6 +24,21 @@ const ACQUIRE_SYMBOLS = 60;
 /** Mean power of the points (units²) and the AGC's aim per component: a quarter of ±5σ Int16 headroom. */
 const MEAN_POINT_POWER = 10;
 
+/**
+ * A decision's quadrant and its Q3Q4, by a table on the coordinates (each −3, −1, 1 or 3; index 4·(re + 3)/2 +
+ * (im + 3)/2): quadrant | Q3Q4 << 2. Built from the definition: the quadrant (quadrantOf), the point rotated back to
+ * the first quadrant by quarter turns, (a, b) → (b, −a), and Q3 = (b = 3), Q4 = (a = 3) there (V.22bis §2.5).
+ */
+const DECISION_CODE: Uint8Array = Uint8Array.from({ length: 16 }, (_, k) => {
+  const re = (k >> 2) * 2 - 3;
+  const im = (k & 3) * 2 - 3;
+  const q = quadrantOf(re, im);
+  let a = re;
+  let b = im;
+  for (let n = 0; n < q; n++) [a, b] = [b, -a];
+  return q | (((b === 3 ? 1 : 0) << 1) | (a === 3 ? 1 : 0)) << 2;
+});
+
 /** Adaptation speeds, chosen by the handshake. */
 export type AdaptMode = 'hold' | 'train' | 'track';
 
@@ -64,11 +79,17 @@ export class V22Demodulator {
   tap: ReceiverTap | null = null;
 
   private readonly carrierTable: CarrierTable;
+  /**
+   * The carrier table unrolled over one period plus a pass (CHUNK samples): index phase + i with no modulo per
+   * half symbol (an integer division is a good part of the cost of the bookkeeping around the matched filter).
+   */
+  private readonly carrierCos: Int16Array;
+  private readonly carrierSin: Int16Array;
   private phase = 0;
   /** The last MF_TAPS − 1 samples of the previous pass, then this pass's (at most CHUNK). */
   private readonly hist = new Int16Array(MF_TAPS - 1 + CHUNK);
   private hPos = 0; // oldest sample of the current output's window
-  private newestPhase = 0; // carrier table index of the current output's newest sample
+  private newestPhase = 0; // carrierCos/carrierSin index of the current output's newest sample
   private readonly mfRe: Int16Array;
   private readonly mfIm: Int16Array;
   private toNext = HALF_SYMBOL_Q16;
@@ -76,7 +97,6 @@ export class V22Demodulator {
   private readonly agcFast: Agc;
   private readonly agcSlow: Agc;
   private agc: Agc;
-  private readonly pair = new Int16Array(2);
   private prevSymRe = 0;
   private prevSymIm = 0;
   private prevPrevRe = 0;
@@ -98,6 +118,9 @@ export class V22Demodulator {
 
   constructor(readonly opts: V22DemodulatorOptions) {
     this.carrierTable = new CarrierTable(opts.carrierHz);
+    const table = this.carrierTable;
+    this.carrierCos = Int16Array.from({ length: table.period + CHUNK }, (_, j) => table.cos[j % table.period]);
+    this.carrierSin = Int16Array.from({ length: table.period + CHUNK }, (_, j) => table.sin[j % table.period]);
     const band = bandpassMatchedFilter(matchedFilterTable().coeffs, opts.carrierHz);
     this.mfRe = band.re;
     this.mfIm = band.im;
@@ -183,7 +206,9 @@ export class V22Demodulator {
    */
   private chunk(rx: Int16Array, start: number, n: number): void {
     const hist = this.hist;
-    for (let i = 0; i < n; i++) hist[MF_TAPS - 1 + i] = rx[start + i];
+    // A whole frame (the pump's case) is one block copy; set() of the array itself allocates nothing.
+    if (start === 0 && n === rx.length) hist.set(rx, MF_TAPS - 1);
+    else for (let i = 0; i < n; i++) hist[MF_TAPS - 1 + i] = rx[start + i];
     const period = this.carrierTable.period;
     let toNext = this.toNext;
     for (;;) {
@@ -191,7 +216,7 @@ export class V22Demodulator {
       if (i >= n) break;
       const frac = 65536 * (i + 1) - toNext;
       this.hPos = i;
-      this.newestPhase = (this.phase + i) % period;
+      this.newestPhase = this.phase + i; // phase < period, i < CHUNK
       this.toNext = -frac;
       this.halfSymbol(frac);
       toNext = 65536 * (i + 1) + this.toNext + HALF_SYMBOL_Q16; // the timing loop may have moved it
@@ -232,25 +257,28 @@ export class V22Demodulator {
     ar = (ar + br + 0x4000) >> 15;
     ai = (ai + bi + 0x4000) >> 15;
     // Back to baseband at the newest sample's carrier phase: (ar + j·ai)·e^{−jωn}.
-    const cos = this.carrierTable.cos[this.newestPhase];
-    const sin = this.carrierTable.sin[this.newestPhase];
+    const cos = this.carrierCos[this.newestPhase];
+    const sin = this.carrierSin[this.newestPhase];
     const yr = (Math.imul(ar, cos) + Math.imul(ai, sin) + 0x4000) >> 15;
     const yi = (Math.imul(ai, cos) - Math.imul(ar, sin) + 0x4000) >> 15;
     this.power += (Math.imul(yr, yr) >>> 8) + (Math.imul(yi, yi) >>> 8);
     this.powerCount++;
-    const pair = this.pair;
-    pair[0] = yr > 32767 ? 32767 : yr < -32768 ? -32768 : yr;
-    pair[1] = yi > 32767 ? 32767 : yi < -32768 ? -32768 : yi;
-    if (this.detector.energy) this.agc.process(pair, pair, 2);
-    this.eq.push(pair[0], pair[1]);
+    let re = yr > 32767 ? 32767 : yr < -32768 ? -32768 : yr;
+    let im = yi > 32767 ? 32767 : yi < -32768 ? -32768 : yi;
+    if (this.detector.energy) {
+      const agc = this.agc;
+      re = agc.scale(re);
+      im = agc.scale(im);
+    }
+    this.eq.push(re, im);
     if (this.half === 1) {
-      this.midRe = pair[0];
-      this.midIm = pair[1];
+      this.midRe = re;
+      this.midIm = im;
       this.half = 0;
       return;
     }
     this.half = 1;
-    this.gardner(pair[0], pair[1]);
+    this.gardner(re, im);
     this.symbol();
   }
 
@@ -340,19 +368,11 @@ export class V22Demodulator {
   }
 
   private decode(dr: number, di: number): void {
-    const q = quadrantOf(dr, di);
+    const code = DECISION_CODE[((dr + 3) << 1) + ((di + 3) >> 1)];
+    const q = code & 3;
     const dq = (q - this.lastQuadrant) & 3;
     this.lastQuadrant = q;
-    // Rotate the decision back to the first quadrant: (a, b) → (b, −a) per quarter turn.
-    let a = dr;
-    let b = di;
-    for (let k = 0; k < q; k++) {
-      const t = a;
-      a = b;
-      b = -t;
-    }
-    const q34 = ((b === 3 ? 1 : 0) << 1) | (a === 3 ? 1 : 0);
-    if (this.symbolCount < this.symbols.length) this.symbols[this.symbolCount++] = (STEP_DIBIT[dq] << 2) | q34;
+    if (this.symbolCount < this.symbols.length) this.symbols[this.symbolCount++] = (STEP_DIBIT[dq] << 2) | (code >> 2);
   }
 
   private frameLevel(): void {

@@ -52,31 +52,43 @@ export function modulatorTable(dataDbm0: number): { coeffs: Int16Array; scale: n
   return { coeffs, scale, design };
 }
 
-/** Extra fractional bits kept in the overlap-add accumulator (rounded away once per output sample). */
+/** Extra fractional bits kept in each pulse value (rounded away once per output sample). */
 const OLA_BITS = 8;
 /** Output samples one symbol's pulse touches: 6 symbol periods of 40/3 samples. */
 const PULSE_SAMPLES = (STEPS_PER_SYMBOL * TX_SPAN_SYMBOLS) / STEPS_PER_SAMPLE;
-/** Samples produced per pass over the overlap-add buffer (one 20 ms frame). */
-const CHUNK = 160;
 /** Symbol arrival phases: a symbol arrives 0, 1 or 2 steps (1/24000 s) before a sample; three symbols are 40 samples. */
 const ARRIVAL_PHASES = STEPS_PER_SAMPLE;
 /** Samples in which the baud and carrier (period 10, 20 or 40 samples at 2400, 1200 or 1800 Hz) both repeat. */
 const CYCLE_SAMPLES = STEPS_PER_SYMBOL;
+/** Where the silent pulse starts in the table: 16 points × 3 phases of PULSE_SAMPLES, then zeros. */
+const SILENT_PULSE = 16 * ARRIVAL_PHASES * PULSE_SAMPLES;
+/** The zeros are long enough for a cursor set at construction, which runs until the sixth symbol replaces it. */
+const SILENT_SAMPLES = 2 * PULSE_SAMPLES;
 
 /**
  * V.22 / V.22bis modulator: 600 baud symbols through a square-root raised-cosine pulse onto the carrier, plus the
  * optional guard tone. Three symbols take exactly 40 samples, a whole number of carrier periods, so a symbol arriving
  * at a given step of that cycle always meets the carrier at the same phase: the passband pulse of each of the 16
  * points for each of the three arrival phases is computed at construction (the polyphase coefficients of
- * modulatorTable times the carrier table, as exact integer products), and per symbol the modulator adds the 80
- * samples of its pulse into an overlap-add buffer; per sample it takes one sum out and rounds it. That is the same
- * arithmetic as filtering the symbols and mixing every sample, with 6 adds per sample instead of 14 products.
+ * modulatorTable times the carrier table, as exact integer products). A pulse lasts 80 samples, six symbol periods,
+ * and since three symbols arrive in every 40 samples, exactly six pulses are under way at every sample: the output
+ * is the sum of six table entries, one from each of the last six symbols' pulses (a cursor per symbol), rounded once.
+ * That is the same arithmetic as filtering the symbols and mixing every sample, with 6 adds per sample instead of
+ * 14 products, and the same integers as adding each pulse into an overlap-add buffer (integer sums in any order).
  */
 export class V22Modulator {
   /** pulses[((point · 3 + arrival) · 80 + m)]: the point's contribution m samples after it arrived, Q(OLA_BITS). */
   private readonly pulses: Int32Array;
-  /** Overlap-add buffer: [0, CHUNK) the samples of this pass, then the tails of the pulses reaching beyond it. */
-  private readonly ola = new Int32Array(CHUNK + PULSE_SAMPLES);
+  /**
+   * The six pulses under way, oldest first: for each, the table index of its entry at sample 0 of the current pass
+   * (so that sample i reads pulses[cursor + i]). A new symbol takes the place of the oldest, whose pulse has just ended.
+   */
+  private c0 = SILENT_PULSE;
+  private c1 = SILENT_PULSE;
+  private c2 = SILENT_PULSE;
+  private c3 = SILENT_PULSE;
+  private c4 = SILENT_PULSE;
+  private c5 = SILENT_PULSE;
   private baudPhase = 0;
   private guardPhase = 0;
   private readonly guard: CarrierTable | null;
@@ -98,51 +110,52 @@ export class V22Modulator {
 
   /** Fill out[0..n) from `source`, which is asked for a symbol every 40/3 samples. */
   process(out: Int16Array, n: number, source: SymbolSource): void {
-    for (let start = 0; start < n; start += CHUNK) this.chunk(out, start, Math.min(CHUNK, n - start), source);
-  }
-
-  private chunk(out: Int16Array, start: number, n: number, source: SymbolSource): void {
-    const ola = this.ola;
-    let baud = this.baudPhase;
+    const p = this.pulses;
     const g = this.guard;
+    let baud = this.baudPhase;
+    let c0 = this.c0;
+    let c1 = this.c1;
+    let c2 = this.c2;
+    let c3 = this.c3;
+    let c4 = this.c4;
+    let c5 = this.c5;
     for (let i = 0; i < n; i++) {
       baud += STEPS_PER_SAMPLE;
       if (baud >= STEPS_PER_SYMBOL) {
         baud -= STEPS_PER_SYMBOL;
-        this.push(source.nextSymbol(), baud, i);
+        c0 = c1;
+        c1 = c2;
+        c2 = c3;
+        c3 = c4;
+        c4 = c5;
+        c5 = this.pulseStart(source.nextSymbol(), baud) - i;
       }
-      let y = (ola[i] + (1 << (OLA_BITS - 1))) >> OLA_BITS;
+      const sum = (p[c0 + i] + p[c1 + i] + p[c2 + i] + p[c3 + i] + p[c4 + i] + p[c5 + i]) | 0;
+      let y = (sum + (1 << (OLA_BITS - 1))) >> OLA_BITS;
       if (g !== null && this.silentRun < TX_SPAN_SYMBOLS) {
         y += (Math.imul(g.sin[this.guardPhase], this.guardAmp) + 0x4000) >> 15;
         this.guardPhase = this.guardPhase + 1 === g.period ? 0 : this.guardPhase + 1;
       }
-      out[start + i] = y > 32767 ? 32767 : y < -32768 ? -32768 : y;
+      out[i] = y > 32767 ? 32767 : y < -32768 ? -32768 : y;
     }
     this.baudPhase = baud;
-    // The tails become the start of the next pass.
-    ola.copyWithin(0, n, n + PULSE_SAMPLES);
-    ola.fill(0, PULSE_SAMPLES, n + PULSE_SAMPLES);
+    this.c0 = c0 + n;
+    this.c1 = c1 + n;
+    this.c2 = c2 + n;
+    this.c3 = c3 + n;
+    this.c4 = c4 + n;
+    this.c5 = c5 + n;
   }
 
-  /** Add the pulse of point `index` (or nothing, SILENT), arrived `arrival` steps before sample `at` of this pass. */
-  private push(index: number, arrival: number, at: number): void {
+  /** The table index of the first entry of point `index`'s pulse (or of the zeros, SILENT) arrived `arrival` steps ago. */
+  private pulseStart(index: number, arrival: number): number {
     this.silentRun = index === SILENT ? this.silentRun + 1 : 0;
     this.symbols++;
-    if (index === SILENT) return;
-    const p = this.pulses;
-    const base = (index * ARRIVAL_PHASES + arrival) * PULSE_SAMPLES - at;
-    const ola = this.ola;
-    // Four samples a turn (PULSE_SAMPLES, 80, is a multiple of 4): the loop overhead is much of the cost of an add.
-    for (let k = at; k < at + PULSE_SAMPLES; k += 4) {
-      ola[k] = (ola[k] + p[base + k]) | 0;
-      ola[k + 1] = (ola[k + 1] + p[base + k + 1]) | 0;
-      ola[k + 2] = (ola[k + 2] + p[base + k + 2]) | 0;
-      ola[k + 3] = (ola[k + 3] + p[base + k + 3]) | 0;
-    }
+    return index === SILENT ? SILENT_PULSE : (index * ARRIVAL_PHASES + arrival) * PULSE_SAMPLES;
   }
 
   reset(): void {
-    this.ola.fill(0);
+    this.c0 = this.c1 = this.c2 = this.c3 = this.c4 = this.c5 = SILENT_PULSE;
     this.baudPhase = 0;
     this.guardPhase = 0;
     this.symbols = 0;
@@ -157,7 +170,7 @@ export class V22Modulator {
  * counting from the modulator's start, when the baud clock and the carrier table both began at 0.
  */
 function passbandPulses(coeffs: Int16Array, carrier: CarrierTable): Int32Array {
-  const pulses = new Int32Array(16 * ARRIVAL_PHASES * PULSE_SAMPLES);
+  const pulses = new Int32Array(SILENT_PULSE + SILENT_SAMPLES);
   for (let b = 0; b < ARRIVAL_PHASES; b++) {
     const at = (((27 * b - 1) % CYCLE_SAMPLES) + CYCLE_SAMPLES) % CYCLE_SAMPLES;
     for (let m = 0; m < PULSE_SAMPLES; m++) {

@@ -1,11 +1,17 @@
-import { UNIT } from './equalizer.ts';
+import { UNIT_BITS } from './equalizer.ts';
 import { STEP_DIBIT } from './v22-constellation.ts';
 
 /** The V.22 / V.22bis receiver's decisions on derotated equaliser outputs (units of UNIT per point step). */
 
 /** Nearest of −3, −1, 1, 3 units (V.22bis §2.5: each coordinate of the sixteen points). */
 export function slice4(v: number): number {
-  return v >= 0 ? (v >= 2 * UNIT ? 3 : 1) : v < -2 * UNIT ? -3 : -1;
+  // Without branches (the coordinates are random): 2·⌊v / 2·UNIT⌋ + 1 is the nearest odd level, then clamped to
+  // ±3 by masks. v is far inside Int32 (an equaliser output derotated, below 2^17).
+  const d = ((v >> (UNIT_BITS + 1)) << 1) + 1;
+  const hi = d - 3;
+  const e = d - (hi & ~(hi >> 31)); // min(d, 3)
+  const lo = e + 3;
+  return e - (lo & (lo >> 31)); // max(e, −3)
 }
 
 /** The four 1200 bit/s points, one per quadrant: (3, 1), (−1, 3), (−3, −1), (1, −3). */
@@ -20,12 +26,16 @@ export function sliceFour(zr: number, zi: number): number {
   return b >= 0 ? 1 : 3;
 }
 
+/** differentialDibit's table: quadrant 0 (pr ≥ 0) or 2 when |pr| ≥ |pi|, else 1 (pi ≥ 0) or 3; its dibit. */
+const DIFF_DIBIT: Uint8Array = Uint8Array.from([1, 3, 1, 3, 0, 0, 2, 2], (dq) => STEP_DIBIT[dq]);
+
 /** Dibit of the phase change from b to a: the quadrant of a·conj(b), boundaries at ±45°. */
 export function differentialDibit(ar: number, ai: number, br: number, bi: number): number {
   const pr = ar * br + ai * bi;
   const pi = ai * br - ar * bi;
-  const dq = Math.abs(pr) >= Math.abs(pi) ? (pr >= 0 ? 0 : 2) : pi >= 0 ? 1 : 3;
-  return STEP_DIBIT[dq];
+  // The quadrant by a table on the comparisons (random, so better not branches): index |pr| ≥ |pi|, pr < 0, pi < 0.
+  const k = ((Math.abs(pr) >= Math.abs(pi) ? 4 : 0) | (pr < 0 ? 2 : 0) | (pi < 0 ? 1 : 0)) & 7;
+  return DIFF_DIBIT[k];
 }
 
 /** 2^15/|d|² for the squared magnitudes the points have (2, 10, 18): the carrier loop's normalisation. */

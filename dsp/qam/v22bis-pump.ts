@@ -315,12 +315,13 @@ export class V22bisDataPump implements DataPump {
   private bit(line: number): void {
     const b = this.data.descramble(line);
     // Scrambled ones, but not unscrambled ones seen through the descrambler (they descramble to ones as well).
-    this.sb1Bits = b && this.patterns.usb1Run < 20 ? this.sb1Bits + 1 : 0;
+    // b && usb1Run < 20 ? sb1Bits + 1 : 0, and b ? onesRun + 1 : 0 below, without branches (b is random in data).
+    this.sb1Bits = (this.sb1Bits + 1) & -(b & ((this.patterns.usb1Run - 20) >>> 31));
     if ((this.state === 'send-usb1' || this.state === 'bell-answer-tone') && this.sb1Bits >= SB1_DETECT_BITS) {
       this.demod.adapt = 'train';
       this.enter('send-sb1'); // a V.22 caller: §6.3.1.2.2 b)
     }
-    this.onesRun = b ? this.onesRun + 1 : 0;
+    this.onesRun = (this.onesRun + 1) & -b;
     // Ready to receive data (circuit 109): at 2400 bit/s after 32 consecutive scrambled ones at 2400 (§6.3.1.1.1 f));
     // from a V.22 modem once its scrambled ones are recognised (§6.3.1.2.1 c)). Not at our own CONNECT: the far end
     // may start its characters first, and back-to-back async characters joined mid-stream cannot be re-framed.

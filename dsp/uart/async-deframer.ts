@@ -59,51 +59,66 @@ export class AsyncDeframer {
    * decider's sample count.
    */
   process(decisions: Uint8Array, n: number, sink: ByteSink, decider?: BitDecider, firstSample = 0): void {
+    // Most samples neither flip the decision nor reach a sampling point: the previous decision and the countdown
+    // live in locals, and the object is written only around a flip (steer) and read at a sampling point.
+    let prev = this.prev;
+    let countdown = this.countdown;
     for (let i = 0; i < n; i++) {
       const d = decisions[i];
-      const flipped = d !== this.prev;
-      this.prev = d;
-      const spb = this.spb;
-      if (flipped) this.steer(d, spb, spb >> 1);
-      this.countdown -= 65536;
-      if (this.countdown > 0) continue;
-      const frac = this.countdown;
-      this.countdown += spb;
-      if (decider && this.pendingBit >= 0) this.settle(decider.decideBit((firstSample + i + 1) | 0, frac, spb), sink);
-      // One bit period has passed: the decision now covers exactly one bit.
-      switch (this.state) {
-        case State.Hunt:
-          if (d === 1) {
-            this.state = State.Armed;
-            this.breakSpace = 0;
-          } else if (this.zeroChars > 0 && !this.inBreak) {
-            // Space continuing after an all-space character: a break once it lasts two character times.
-            this.breakSpace += spb;
-            if (this.breakSpace >= spb * this.bitsPerChar) {
-              this.inBreak = true;
-              this.breaks++;
-              sink.putBreak?.();
-            }
-          }
-          break;
-        case State.Armed:
-          if (d === 0) {
-            this.state = State.InChar;
-            this.bitIndex = 1; // this sample was the start bit
-            this.word = 0;
-            if (decider) this.pendingBit = 0; // confirmed (or not) at the next point
-          }
-          break;
-        case State.InChar:
-          if (!decider) {
-            this.sample(d, sink);
-            break;
-          }
-          this.pendingBit = this.bitIndex++;
-          // The stop bit is settled at the next point; meanwhile a start bit may already follow it.
-          if (this.pendingBit === this.bitsPerChar - 1) this.state = State.Armed;
-          break;
+      let spb = 0; // this sample's bit period, as it was before a flip steered it (0: not read yet)
+      if (d !== prev) {
+        prev = d;
+        spb = this.spb;
+        this.countdown = countdown;
+        this.steer(d, spb, spb >> 1);
+        countdown = this.countdown;
       }
+      countdown -= 65536;
+      if (countdown > 0) continue;
+      if (spb === 0) spb = this.spb;
+      const frac = countdown;
+      countdown += spb;
+      this.point(d, frac, spb, sink, decider, (firstSample + i + 1) | 0);
+    }
+    this.prev = prev;
+    this.countdown = countdown;
+  }
+
+  /** A sampling point: one bit period has passed, the decision now covers exactly one bit. */
+  private point(d: number, frac: number, spb: number, sink: ByteSink, decider: BitDecider | undefined, endSample: number): void {
+    if (decider && this.pendingBit >= 0) this.settle(decider.decideBit(endSample, frac, spb), sink);
+    switch (this.state) {
+      case State.Hunt:
+        if (d === 1) {
+          this.state = State.Armed;
+          this.breakSpace = 0;
+        } else if (this.zeroChars > 0 && !this.inBreak) {
+          // Space continuing after an all-space character: a break once it lasts two character times.
+          this.breakSpace += spb;
+          if (this.breakSpace >= spb * this.bitsPerChar) {
+            this.inBreak = true;
+            this.breaks++;
+            sink.putBreak?.();
+          }
+        }
+        break;
+      case State.Armed:
+        if (d === 0) {
+          this.state = State.InChar;
+          this.bitIndex = 1; // this sample was the start bit
+          this.word = 0;
+          if (decider) this.pendingBit = 0; // confirmed (or not) at the next point
+        }
+        break;
+      case State.InChar:
+        if (!decider) {
+          this.sample(d, sink);
+          break;
+        }
+        this.pendingBit = this.bitIndex++;
+        // The stop bit is settled at the next point; meanwhile a start bit may already follow it.
+        if (this.pendingBit === this.bitsPerChar - 1) this.state = State.Armed;
+        break;
     }
   }
 

@@ -73,6 +73,8 @@ export interface DaemonOptions {
   config?: Record<string, unknown>;
   /** Clock mode; default fast. */
   clock?: 'fast' | 'realtime';
+  /** Node options before the entry point (e.g. --cpu-prof for a profile of the daemon). */
+  nodeArgs?: string[];
   /** Time allowed for the daemon to print its ready line. */
   startTimeoutMs?: number;
   /** What the test's terminal opens: the daemon's DTE link by default; null for none (a UART the test provides). */
@@ -91,7 +93,7 @@ export async function startDaemon(opts: DaemonOptions = {}): Promise<Daemon> {
   // The panel on any free port (tests run side by side); its URL is in stdout().
   const config = { leds: { backend: 'none' }, mqtt: { enabled: false }, panel: { port: 0 }, ...(opts.config ?? {}) };
   writeFileSync(configPath, stringify(config));
-  const args = ['--import', 'tsx', MAIN_TS, '--clock', opts.clock ?? 'fast', '--link', link, '--socket', socket, '--config', configPath];
+  const args = [...(opts.nodeArgs ?? []), '--import', 'tsx', MAIN_TS, '--clock', opts.clock ?? 'fast', '--link', link, '--socket', socket, '--config', configPath];
   // process.umask() cannot be set from ava's worker threads: the shell sets it, then becomes node.
   const [cmd, argv] =
     opts.umask === undefined

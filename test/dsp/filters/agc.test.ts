@@ -77,3 +77,15 @@ test('gain is held in silence and the output saturates rather than wraps', (t) =
   agc.process(loud, out, 160);
   for (let i = 0; i < 160; i++) t.true(Math.sign(out[i]) === Math.sign(loud[i]) || loud[i] === 0);
 });
+
+test('scale() takes one sample as process() does: the same outputs and gains over changing levels', (t) => {
+  const opts = { blockSize: 32, attackMs: 12, decayMs: 24 };
+  const a = new Agc(-13, opts);
+  const b = new Agc(-13, opts);
+  const x = new Int16Array(4000);
+  for (let i = 0; i < x.length; i++) x[i] = Math.round(dbm0ToPeak(i < 2000 ? -30 : -8) * Math.sin(i * 0.7));
+  const y = new Int16Array(x.length);
+  a.process(x, y, x.length);
+  for (let i = 0; i < x.length; i++) if (b.scale(x[i]) !== y[i]) return t.fail(`sample ${i}`);
+  t.is(b.gainLog, a.gainLog);
+});
