@@ -58,6 +58,7 @@ export class DteFlow {
   peakQueued = 0;
   holds = 0;
   private line: LineQueue | null = null;
+  private gateAt = 0; // the port's own gate threshold (DtePort.gate), in bytes unread
   private dteHeld = false; // we stopped the DTE (CTS off, XOFF)
   private portPaused = false; // and stopped reading the port (the back-stop)
   private xoffFromDte = false; // the DTE stopped us (&K4)
@@ -84,6 +85,7 @@ export class DteFlow {
     this.line = line;
     this.peakQueued = 0;
     this.holds = 0;
+    this.gateAt = 0;
   }
 
   /** DTE bytes waiting for the line: in this buffer and in the pump's (or V.42 link's) queue. */
@@ -127,7 +129,13 @@ export class DteFlow {
       this.portPaused = false;
       this.port.resume();
     }
-    if (this.dteHeld && this.queued <= this.holdAt / 2) this.releaseDte();
+    const holdAt = this.holdAt;
+    if (this.queued <= holdAt / 2) {
+      if (this.dteHeld) this.releaseDte();
+      this.port.gate?.reopen();
+    }
+    const gateAt = this.mode === 3 && this.line ? holdAt : 0; // the port stops the DTE with CTS, early (&K3 only)
+    if (gateAt !== this.gateAt) this.port.gate?.threshold((this.gateAt = gateAt));
     return moved;
   }
 
@@ -168,9 +176,13 @@ export class DteFlow {
     }
     if (this.line && this.holds > 0) {
       const cps = this.line.charsPerSecond;
-      this.log(`dte: the DTE was stopped ${this.holds} times; at most ${this.peakQueued} characters waited for the line (${(this.peakQueued / cps).toFixed(1)} s at ${cps} char/s)`);
+      this.log(
+        `dte: the DTE was stopped ${this.holds} times; at most ${this.peakQueued} characters waited for the line (${(this.peakQueued / cps).toFixed(1)} s at ${cps} char/s)`,
+      );
     }
     this.line = null;
+    if (this.gateAt !== 0) this.port.gate?.threshold((this.gateAt = 0));
+    this.port.gate?.reopen();
     this.up.clear();
     this.down.clear();
     this.xoffFromDte = false;

@@ -21,6 +21,10 @@ interface PtyAddon {
   hungUp(fd: number): boolean;
   suspendOutput(path: string, stop: boolean): void;
   discardInput(path: string): void;
+  gateOpen(master: number, slavePath: string): number;
+  gateThreshold(id: number, bytes: number): void;
+  gateTripped(id: number): boolean;
+  gateClose(id: number): void;
 }
 
 function loadAddon(): PtyAddon {
@@ -31,6 +35,14 @@ function loadAddon(): PtyAddon {
   } catch (err) {
     throw new Error(`the pseudo-terminal addon is not built (run "npm ci" or "npm run install"): ${(err as Error).message}`);
   }
+}
+
+/**
+ * Suspend or restart a terminal device's output (tcflow): what a DTE's UART does when CTS goes off and on. The pty
+ * port does this for its own terminal; tests use it to give a DTE on a socat pty pair a transmitter that obeys CTS.
+ */
+export function suspendOutput(path: string, stop: boolean): void {
+  loadAddon().suspendOutput(path, stop);
 }
 
 /**
@@ -75,6 +87,14 @@ export class PtyPort implements DtePort {
   private readonly watch: NodeJS.Timeout;
   private paused = false;
   private closed = false;
+  private readonly gateId: number;
+  /** The CTS gate (hal/serial/native/cts-gate.c): a thread that stops the terminal the moment too much waits unread. */
+  readonly gate = {
+    threshold: (bytes: number): void => this.addon.gateThreshold(this.gateId, bytes),
+    reopen: (): void => {
+      if (this.addon.gateTripped(this.gateId) && this.lines.get('CTS') && this.present) this.setTerminalOutput(true);
+    },
+  };
 
   constructor(
     linkPath?: string,
@@ -100,6 +120,7 @@ export class PtyPort implements DtePort {
       symlinkSync(path, this.link);
     }
     this.watch = setInterval(() => this.lookForTerminal(), TERMINAL_POLL_MS);
+    this.gateId = this.addon.gateOpen(master, path);
   }
 
   get linkPath(): string | undefined {
@@ -151,6 +172,7 @@ export class PtyPort implements DtePort {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.watch);
+    this.addon.gateClose(this.gateId);
     this.writer.close();
     this.stream?.destroy();
     this.stream = null;

@@ -178,6 +178,8 @@ static napi_value set_speed(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+void register_cts_gate(napi_env env, napi_value exports); /* cts-gate.c */
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "openPty", NAPI_AUTO_LENGTH, open_pty, NULL, &fn);
@@ -192,6 +194,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "discardInput", fn);
   napi_create_function(env, "setSpeed", NAPI_AUTO_LENGTH, set_speed, NULL, &fn);
   napi_set_named_property(env, exports, "setSpeed", fn);
+  register_cts_gate(env, exports);
   return exports;
 }
 
