@@ -23,7 +23,7 @@ interface PtyAddon {
   discardInput(path: string): void;
   gateOpen(master: number, slavePath: string): number;
   gateThreshold(id: number, bytes: number): void;
-  gateTripped(id: number): boolean;
+  gateHolds(id: number): 0 | 1 | 2;
   gateClose(id: number): void;
 }
 
@@ -43,6 +43,11 @@ function loadAddon(): PtyAddon {
  */
 export function suspendOutput(path: string, stop: boolean): void {
   loadAddon().suspendOutput(path, stop);
+}
+
+/** Drop what a terminal device holds unread (tcflush TCIFLUSH); tests clear a port between two programs with it. */
+export function discardInput(path: string): void {
+  loadAddon().discardInput(path);
 }
 
 /**
@@ -92,7 +97,7 @@ export class PtyPort implements DtePort {
   readonly gate = {
     threshold: (bytes: number): void => this.addon.gateThreshold(this.gateId, bytes),
     reopen: (): void => {
-      if (this.addon.gateTripped(this.gateId) && this.lines.get('CTS') && this.present) this.setTerminalOutput(true);
+      if (this.addon.gateHolds(this.gateId) === 2 && this.lines.get('CTS') && this.present) this.setTerminalOutput(true);
     },
   };
 
@@ -220,7 +225,9 @@ export class PtyPort implements DtePort {
     this.lines.setDte('DTR', false);
   }
 
+  /** CTS to the terminal; on only once what the gate stopped it for has been read. */
   private setTerminalOutput(on: boolean): void {
+    if (on && this.addon.gateHolds(this.gateId) === 1) return; // reopen() restarts it once that has been read
     try {
       this.addon.suspendOutput(this.name, !on);
     } catch (err) {

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dialtoneCommand, REPO_ROOT, shellQuote } from '../helpers/daemon.ts';
+import { discardInput } from '../../hal/serial/pty-port.ts';
 import { randomBytes } from '../helpers/random.ts';
 
 export type Protocol = 'zmodem' | 'xmodem';
@@ -106,8 +107,11 @@ export async function transfer(opts: {
   size: number;
   seed: number;
   dir: string;
+  /** The ports the programs use (held open by the test) and their device paths. */
   senderFd: number;
   receiverFd: number;
+  senderPath: string;
+  receiverPath: string;
   frames: () => number;
   timeoutMs: number;
 }): Promise<TransferResult> {
@@ -119,6 +123,11 @@ export async function transfer(opts: {
   const sent = Buffer.from(randomBytes(size, opts.seed));
   writeFileSync(join(sendDir, 'payload.bin'), sent);
   const [receive, send] = protocol === 'zmodem' ? ['rz -y', 'sz payload.bin'] : ['rx -c payload.bin', 'sx payload.bin'];
+  // What the last programs left on the line (ZMODEM's closing "OO", a CAN or two) must not greet the next ones:
+  // let it arrive, then drop it from both ports, as a user's terminal program would have shown it and moved on.
+  await new Promise((r) => setTimeout(r, 500));
+  discardInput(opts.senderPath);
+  discardInput(opts.receiverPath);
   const f0 = opts.frames();
   const w0 = Date.now();
   const [receiver, sender] = await Promise.all([run(receive, recvDir, opts.receiverFd, opts.timeoutMs), run(send, sendDir, opts.senderFd, opts.timeoutMs)]);

@@ -86,6 +86,8 @@ for (const c of CASES) {
       dir,
       senderFd: pc.fd,
       receiverFd: portB.fd,
+      senderPath: pair.b,
+      receiverPath: b.link,
       frames: meterReader(meter),
       timeoutMs: Number(process.env.TRANSFER_TIMEOUT_MS ?? 10 * 60_000),
     };

@@ -44,7 +44,15 @@ for (const c of CASES) {
     await a.term.close();
     await b.term.close();
     const frames = meterReader(meter);
-    const common = { dir: a.dir, senderFd: portA.fd, receiverFd: portB.fd, frames, timeoutMs: Number(process.env.TRANSFER_TIMEOUT_MS ?? 10 * 60_000) };
+    const common = {
+      dir: a.dir,
+      senderFd: portA.fd,
+      receiverFd: portB.fd,
+      senderPath: a.link,
+      receiverPath: b.link,
+      frames,
+      timeoutMs: Number(process.env.TRANSFER_TIMEOUT_MS ?? 10 * 60_000),
+    };
     const z = await transfer({ ...common, protocol: 'zmodem', size: sized(c.zmodemBytes), seed: 0x2d0d });
     t.is(z.sender.code, 0, `sz: ${z.sender.stderr}`);
     t.is(z.receiver.code, 0, `rz: ${z.receiver.stderr}`);

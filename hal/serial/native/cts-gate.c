@@ -7,8 +7,9 @@
  * 2400 bit/s, and sz then gives up waiting for acknowledgements. This thread only watches (poll, FIONREAD); it never
  * reads. The daemon restarts the terminal (CTS on) once its own buffer has drained, whoever stopped it.
  *
- *   gateOpen(masterFd, slavePath) -> id;  gateThreshold(id, bytes);  gateTripped(id) -> boolean (and clears it);
- *   gateClose(id)
+ *   gateOpen(masterFd, slavePath) -> id;  gateThreshold(id, bytes);  gateClose(id);
+ *   gateHolds(id) -> 0: the gate has not stopped the terminal; 1: it has, and the bytes still wait unread (half the
+ *   threshold or more); 2: it had, and they have been read: the gate lets go, the daemon may restart the terminal.
  */
 #define _GNU_SOURCE
 #include <node_api.h>
@@ -131,11 +132,19 @@ static napi_value gate_threshold(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value gate_tripped(napi_env env, napi_callback_info info) {
+static napi_value gate_holds(napi_env env, napi_callback_info info) {
   int id = get_id(env, info, NULL);
   if (id < 0) return NULL;
+  struct gate *g = &gates[id];
+  int holds = 0;
+  if (atomic_load(&g->tripped)) {
+    int unread = 0;
+    ioctl(g->master, FIONREAD, &unread);
+    holds = unread > 0 && unread >= atomic_load(&g->threshold) / 2 ? 1 : 2;
+    if (holds == 2) atomic_store(&g->tripped, 0);
+  }
   napi_value v;
-  napi_get_boolean(env, atomic_exchange(&gates[id].tripped, 0) != 0, &v);
+  napi_create_int32(env, holds, &v);
   return v;
 }
 
@@ -152,7 +161,7 @@ static napi_value gate_close(napi_env env, napi_callback_info info) {
 
 void register_cts_gate(napi_env env, napi_value exports) {
   const struct { const char *name; napi_callback fn; } fns[] = {
-    { "gateOpen", gate_open }, { "gateThreshold", gate_threshold }, { "gateTripped", gate_tripped }, { "gateClose", gate_close },
+    { "gateOpen", gate_open }, { "gateThreshold", gate_threshold }, { "gateHolds", gate_holds }, { "gateClose", gate_close },
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value fn;
