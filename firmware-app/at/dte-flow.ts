@@ -7,14 +7,15 @@ import type { DtePort } from '../../hal/serial/dte-port.ts';
 const XON = 0x11;
 const XOFF = 0x13;
 /** Bytes from the DTE waiting for the line, and from the line waiting for the DTE: bounded, both ways. */
-export const UP_CAPACITY = 16384;
+export const UP_CAPACITY = 32768;
 export const DOWN_CAPACITY = 16384;
 /**
- * The back-stop for a DTE that ignores flow control (or &K0): stop reading the port here, leaving room for what a
- * UART FIFO and the pty still deliver, and read again below UP_LOW.
+ * The back-stop for a DTE that ignores flow control (or &K0): stop reading the port here, and read again below
+ * UP_LOW. The room above it takes what a pty already holds when reading stops (20 KiB on Linux 6.x, delivered in one
+ * read), so no byte is lost to a writer that got ahead.
  */
-const UP_HIGH = UP_CAPACITY - 4096;
-const UP_LOW = UP_CAPACITY / 4;
+const UP_HIGH = UP_CAPACITY - 24576;
+const UP_LOW = 4096;
 /**
  * Flow control stops the DTE once this much line time waits in the modem (its buffer, the pump's queue, the V.42
  * link's), and lets it go again at half. A Hayes 2400 buffered a second or two: more makes a file transfer's sender

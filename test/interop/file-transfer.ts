@@ -143,7 +143,13 @@ export async function transfer(opts: {
 
 /** The frame meter's count of 20 ms frames so far. */
 export function meterReader(file: string): () => number {
-  return () => Number(readFileSync(file, 'utf8'));
+  return () => {
+    // The meter rewrites the file as it goes: a read between its truncate and its write finds it empty.
+    for (let tries = 0; ; tries++) {
+      const n = Number.parseInt(readFileSync(file, 'utf8'), 10);
+      if (Number.isFinite(n) || tries > 1000) return n;
+    }
+  };
 }
 
 /** "dte: the DTE was stopped N times; at most M characters waited for the line (S s at R char/s)" from a log. */

@@ -92,10 +92,12 @@ for (const c of CASES) {
       timeoutMs: Number(process.env.TRANSFER_TIMEOUT_MS ?? 10 * 60_000),
     };
     const z = await transfer({ ...common, protocol: 'zmodem', size: c.zmodemBytes, seed: 0x2d0d });
+    t.log(row('UART', c.carrier, c.v42, z, c.lineCps));
     t.is(z.sender.code, 0, `sz: ${z.sender.stderr}`);
     t.is(z.receiver.code, 0, `rz: ${z.receiver.stderr}`);
     t.true(intact(z), 'the ZMODEM file arrived whole and unchanged');
     const x = await transfer({ ...common, protocol: 'xmodem', size: c.xmodemBytes, seed: 0x5a5a });
+    t.log(row('UART', c.carrier, c.v42, x, c.lineCps));
     t.is(x.sender.code, 0, `sx: ${x.sender.stderr}`);
     t.is(x.receiver.code, 0, `rx: ${x.receiver.stderr}`);
     t.true(intact(x), 'the XMODEM file arrived whole and unchanged');
@@ -105,8 +107,6 @@ for (const c of CASES) {
     while (modem.state !== 'command' && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 20));
     t.is(modem.state, 'command');
     const held = peakHeld(log.join('\n'));
-    t.log(row('UART', c.carrier, c.v42, z, c.lineCps));
-    t.log(row('UART', c.carrier, c.v42, x, c.lineCps));
     t.log(held ? `the modem held at most ${held.chars} characters for the line (${held.seconds} s), CTS off ${held.holds} times` : 'CTS never went off');
     t.is(modem.flow.lostUp, 0, 'no byte from the DTE lost');
     if (c.zmodemBytes > 4 * c.lineCps) t.true((held?.holds ?? 0) > 0, 'CTS stopped sz');

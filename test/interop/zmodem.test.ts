@@ -54,10 +54,12 @@ for (const c of CASES) {
       timeoutMs: Number(process.env.TRANSFER_TIMEOUT_MS ?? 10 * 60_000),
     };
     const z = await transfer({ ...common, protocol: 'zmodem', size: sized(c.zmodemBytes), seed: 0x2d0d });
+    t.log(row('pty', c.carrier, c.v42, z, c.lineCps));
     t.is(z.sender.code, 0, `sz: ${z.sender.stderr}`);
     t.is(z.receiver.code, 0, `rz: ${z.receiver.stderr}`);
     t.true(intact(z), 'the ZMODEM file arrived whole and unchanged');
     const x = await transfer({ ...common, protocol: 'xmodem', size: sized(c.xmodemBytes), seed: 0x5a5a });
+    t.log(row('pty', c.carrier, c.v42, x, c.lineCps));
     t.is(x.sender.code, 0, `sx: ${x.sender.stderr}`);
     t.is(x.receiver.code, 0, `rx: ${x.receiver.stderr}`);
     t.true(intact(x), 'the XMODEM file arrived whole and unchanged');
@@ -67,8 +69,6 @@ for (const c of CASES) {
     portB.release();
     await a.waitForLog('→ command', 60_000);
     const held = peakHeld(a.log());
-    t.log(row('pty', c.carrier, c.v42, z, c.lineCps));
-    t.log(row('pty', c.carrier, c.v42, x, c.lineCps));
     t.log(held ? `A held at most ${held.chars} characters for the line (${held.seconds} s), stopped the DTE ${held.holds} times` : 'A never stopped the DTE');
     // The DTE is stopped once a second of line time waits; what a pty writer puts in before the daemon reads again
     // is inside already (on the fast clock the daemon reads between bursts of frames: kilobytes, see
