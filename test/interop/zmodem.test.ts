@@ -1,7 +1,7 @@
 /**
  * Stock lrzsz transfers between two Dialtone daemons on their pseudo-terminals, over each modulation, with and
- * without V.42: `sz` on daemon A's port to `rz` on daemon B's (then `sx` to `rx` in the same call with TRANSFER_XMODEM=1). B listens on its
- * control socket and answers by S0=1; A's exchange routes a number to `dialtone ring --socket <B> --stdio` through
+ * without V.42: `sz` on daemon A's port to `rz` on daemon B's (then `sx` to `rx` in the same call with
+ * TRANSFER_XMODEM=1). B listens on its control socket and answers by S0=1; A's exchange routes a number to `dialtone ring --socket <B> --stdio` through
  * the frame meter, so the transfer's line time is known on the fast clock. The files must be equal; the characters
  * per second on the line, and the most the sending modem held for the line (its flow control stops the DTE at about
  * a second of line time, see firmware-app/at/dte-flow.ts), are logged: the figures in docs/dte-notes.md.
