@@ -143,12 +143,14 @@ export async function transfer(opts: {
 
 /** The frame meter's count of 20 ms frames so far. */
 export function meterReader(file: string): () => number {
+  let last = 0;
   return () => {
     // The meter rewrites the file as it goes: a read between its truncate and its write finds it empty.
-    for (let tries = 0; ; tries++) {
+    for (let tries = 0; tries < 1000; tries++) {
       const n = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      if (Number.isFinite(n) || tries > 1000) return n;
+      if (Number.isFinite(n)) return (last = n);
     }
+    return last;
   };
 }
 
