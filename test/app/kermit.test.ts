@@ -4,9 +4,8 @@
  * 5552400 at 2400, 5551000 at 300. Kermit runs a command file, non-interactively; its `exit` closes the port, which
  * hangs the call up (DTR off, &D2).
  *
- * DEPENDS ON the factory defaults of issue 18 (automode with V.22bis as the top rate, from the branch doing the
- * factory profile): with V.21 as the factory carrier, the 5552400 dial gives NO CARRIER and this test fails. It sets
- * nothing itself on purpose: a terminal program sends ATQ0 and ATDT, nothing else.
+ * It rests on the factory profile (calling automode, V.22bis down to Bell 103): with V.21 as the factory carrier the
+ * 5552400 dial gives NO CARRIER. It sets nothing itself on purpose: the stock dialer sends ATQ0 and ATD, nothing else.
  */
 import test from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
