@@ -201,6 +201,8 @@ export class PtyPort implements DtePort {
     const stream = new tty.ReadStream(this.addon.dup(this.master));
     this.stream = stream;
     stream.on('data', (chunk: Buffer) => {
+      // Bytes while CTS is off: the terminal may have restarted its own output (sz does, TCXONC at start): stop it again.
+      if (!this.lines.get('CTS')) this.setTerminalOutput(false);
       for (const l of this.dataListeners) l(chunk);
     });
     // EIO: the last terminal closed the port. The stream closes its own descriptor (a duplicate of the master).

@@ -44,11 +44,19 @@ static void pause_us(long us) {
   nanosleep(&ts, NULL);
 }
 
+static void stop_terminal(struct gate *g) {
+  int fd = open(g->slave, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return;
+  tcflow(fd, TCOOFF);
+  close(fd);
+}
+
 static void *watch(void *arg) {
   struct gate *g = arg;
+  int unread_at_stop = 0;
   while (!atomic_load(&g->quit)) {
     int threshold = atomic_load(&g->threshold);
-    if (threshold <= 0 || atomic_load(&g->tripped)) {
+    if (threshold <= 0) {
       pause_us(1000);
       continue;
     }
@@ -59,12 +67,17 @@ static void *watch(void *arg) {
       continue;
     }
     int unread = 0;
-    if (ioctl(g->master, FIONREAD, &unread) == 0 && unread >= threshold) {
-      int fd = open(g->slave, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-      if (fd >= 0) {
-        tcflow(fd, TCOOFF);
-        close(fd);
+    if (ioctl(g->master, FIONREAD, &unread) == 0) {
+      if (!atomic_load(&g->tripped) && unread >= threshold) {
+        stop_terminal(g);
+        unread_at_stop = unread;
         atomic_store(&g->tripped, 1);
+      } else if (atomic_load(&g->tripped) && unread > unread_at_stop + threshold) {
+        /* Still writing after the stop: the program restarted its own output (sz does TCXONC TCOON). Again. */
+        stop_terminal(g);
+        unread_at_stop = unread;
+      } else if (unread < unread_at_stop) {
+        unread_at_stop = unread;
       }
     }
     pause_us(100); /* the data stays readable until the daemon reads it: do not spin on it */
