@@ -1,5 +1,5 @@
 import { dbm0ToPeak, SAMPLE_RATE } from '../q15.ts';
-import { phaseStep, SINE_TABLE } from '../nco.ts';
+import { phaseStep, sinQ15, SINE_TABLE } from '../nco.ts';
 import type { BitSource } from '../uart/bit-source.ts';
 import type { FskChannel } from './specs.ts';
 
