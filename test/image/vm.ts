@@ -247,7 +247,7 @@ export class Vm {
   /** The daemon's resident memory (kB) and CPU ticks (utime+stime), with the VM's uptime and clock ticks per second. */
   async daemonSample(): Promise<{ pid: number; rssKb: number; ticks: number; uptimeS: number; hz: number }> {
     const out = await this.sh(
-      'P=$(systemctl show -p MainPID --value dialtone.service); echo "$P $(grep VmRSS /proc/$P/status | tr -s " " | cut -d" " -f2) $(cut -d" " -f14,15 /proc/$P/stat) $(cut -d" " -f1 /proc/uptime) $(getconf CLK_TCK)"',
+      'P=$(systemctl show -p MainPID --value dialtone.service); echo "$P $(awk \'/^VmRSS/ {print $2}\' /proc/$P/status) $(cut -d" " -f14,15 /proc/$P/stat) $(cut -d" " -f1 /proc/uptime) $(getconf CLK_TCK)"',
     );
     const [pid, rss, ut, st, up, hz] = out.split(/\s+/).map(Number);
     return { pid, rssKb: rss, ticks: ut + st, uptimeS: up, hz };
