@@ -33,6 +33,8 @@ packages=(
   nodejs
   alsa-utils bluez bluez-alsa-utils ofono gpiod
 )
+# DIALTONE_CARD_ONLY=1: only the card again, from the root file system the last build left in OUTDIR/rootfs.
+if [ "${DIALTONE_CARD_ONLY:-0}" != 1 ]; then
 rm -rf "$out/rootfs"
 # shellcheck disable=SC2016 # the hooks' $1 is expanded by mmdebstrap
 mmdebstrap --mode=root --arch=arm64 --variant=minbase --components="main non-free-firmware" \
@@ -46,6 +48,7 @@ mmdebstrap --mode=root --arch=arm64 --variant=minbase --components="main non-fre
   --customize-hook="$here/customize.sh \"\$1\" $out" \
   --customize-hook="sync-out /var/cache/apt/archives $out/cache/apt" \
   trixie "$out/rootfs" "$MIRROR"
+fi
 built_root=$(date +%s)
 
 # The kernel and initrd beside the image: a virtual machine boots them with -kernel/-initrd (qemu has no firmware
@@ -58,7 +61,7 @@ cp "$(newest 'initrd.img-*')" "$out/initrd.img"
 # root file system: it is the mount point of the FAT partition.
 rm -f "$out/boot.vfat" "$out/root.ext4"
 mkfs.vfat -F 32 -n RASPIFIRM -C "$out/boot.vfat" $((BOOT_MB * 1024)) >/dev/null
-(cd "$out/rootfs/boot/firmware" && for f in * .[!.]*; do [ -e "$f" ] && mcopy -s -Q -i "$out/boot.vfat" "$f" ::/; done)
+find "$out/rootfs/boot/firmware" -mindepth 1 -maxdepth 1 -exec mcopy -s -Q -i "$out/boot.vfat" {} ::/ \;
 find "$out/rootfs/boot/firmware" -mindepth 1 -delete
 
 # Root partition: the tree as an ext4 file system, sized to its content plus slack.
