@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds the application bundle the pi-gen stage installs: the runtime files of the committed tree (no tests, no
+# Builds the application bundle the image installs in /opt/dialtone: the runtime files of the committed tree (no tests, no
 # node_modules; native addons are compiled for arm64 inside the image by `npm ci`).
-#   image-build/bundle.sh [OUT.tar.gz]      default: image-build/stage-dialtone/02-app/files/dialtone.tar.gz
+#   image-build/bundle.sh [OUT.tar.gz]      default: run/image/dialtone.tar.gz
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-out="${1:-$here/stage-dialtone/02-app/files/dialtone.tar.gz}"
+out="${1:-$repo/run/image/dialtone.tar.gz}"
 paths=(bin config docs dsp firmware-app hal systemd binding.gyp package.json package-lock.json README.md tsconfig.json)
 mkdir -p "$(dirname "$out")"
 # git archive: exactly what is committed at HEAD, reproducible, nothing from a developer's working tree.
