@@ -50,9 +50,10 @@ export type ChainSpec =
 export class ChainConfigError extends Error {
   constructor(
     readonly key: string,
-    message: string,
+    readonly found: string,
+    readonly expected: string,
   ) {
-    super(`${key}: ${message}`);
+    super(`${key}: found ${found}, expected ${expected}`);
     this.name = 'ChainConfigError';
   }
 }
@@ -65,27 +66,27 @@ function show(v: unknown): string {
 }
 
 function onlyKeys(o: Options, key: string, allowed: readonly string[]): void {
-  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new ChainConfigError(`${key}.${k}`, `is not an option (expected ${allowed.length ? allowed.join(', ') : 'none'})`);
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw new ChainConfigError(`${key}.${k}`, `an unknown option ${show(k)}`, allowed.length ? `one of ${allowed.join(', ')}` : 'no options');
 }
 
 function num(o: Options, key: string, name: string, min: number, max: number, fallback?: number): number {
   const v = o[name];
   if (v === undefined && fallback !== undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new ChainConfigError(`${key}.${name}`, `must be a number from ${min} to ${max}, got ${show(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new ChainConfigError(`${key}.${name}`, show(v), `a number from ${min} to ${max}`);
   return v;
 }
 
 function bool(o: Options, key: string, name: string, fallback: boolean): boolean {
   const v = o[name];
   if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') throw new ChainConfigError(`${key}.${name}`, `must be true or false, got ${show(v)}`);
+  if (typeof v !== 'boolean') throw new ChainConfigError(`${key}.${name}`, show(v), 'true or false');
   return v;
 }
 
 function seed(o: Options, key: string): number | undefined {
   const v = o.seed;
   if (v === undefined) return undefined;
-  if (!Number.isInteger(v)) throw new ChainConfigError(`${key}.seed`, `must be an integer, got ${show(v)}`);
+  if (!Number.isInteger(v)) throw new ChainConfigError(`${key}.seed`, show(v), 'an integer');
   return v as number;
 }
 
@@ -94,17 +95,17 @@ function erasure(o: Options, key: string): number | undefined {
 }
 
 function amrMode(v: unknown, key: string, modes: readonly number[], codec: string): number {
-  if (typeof v !== 'number' || !modes.includes(v)) throw new ChainConfigError(key, `${show(v)} is not an ${codec} mode (expected one of ${modes.join(', ')} kbit/s)`);
+  if (typeof v !== 'number' || !modes.includes(v)) throw new ChainConfigError(key, `${show(v)}, not an ${codec} mode`, `one of ${modes.join(', ')} (kbit/s)`);
   return v;
 }
 
 function schedule(o: Options, key: string, modes: readonly number[], codec: string): ModeStepSpec[] | undefined {
   const s = o.schedule;
   if (s === undefined) return undefined;
-  if (!Array.isArray(s) || s.length === 0) throw new ChainConfigError(`${key}.schedule`, `must be a list of { mode, seconds } steps, got ${show(s)}`);
+  if (!Array.isArray(s) || s.length === 0) throw new ChainConfigError(`${key}.schedule`, show(s), 'a list of { mode, seconds } steps');
   return s.map((step: unknown, i) => {
     const k = `${key}.schedule[${i}]`;
-    if (typeof step !== 'object' || step === null || Array.isArray(step)) throw new ChainConfigError(k, `must be a mapping { mode, seconds }, got ${show(step)}`);
+    if (typeof step !== 'object' || step === null || Array.isArray(step)) throw new ChainConfigError(k, show(step), 'a step { mode, seconds }');
     const st = step as Options;
     onlyKeys(st, k, ['mode', 'seconds']);
     return { mode: amrMode(st.mode, `${k}.mode`, modes, codec), seconds: num(st, k, 'seconds', 0.02, 86400) };
@@ -175,19 +176,19 @@ export function parseChainElement(raw: unknown, key: string): ChainElement {
   let options: unknown = {};
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const keys = Object.keys(raw);
-    if (keys.length !== 1) throw new ChainConfigError(key, `must be a name or a mapping of one name to its options, got ${show(raw)}`);
+    if (keys.length !== 1) throw new ChainConfigError(key, show(raw), 'a channel model: a name, or a mapping of one name to its options');
     name = keys[0];
     options = (raw as Options)[keys[0]] ?? {};
   }
-  if (typeof name !== 'string') throw new ChainConfigError(key, `must be a channel model's name, got ${show(raw)}`);
+  if (typeof name !== 'string') throw new ChainConfigError(key, show(raw), "a channel model's name");
   const check = (ELEMENTS as Record<string, OptionCheck | undefined>)[name];
-  if (!Object.hasOwn(ELEMENTS, name) || !check) throw new ChainConfigError(key, `unknown channel model ${show(name)} (expected one of ${CHAIN_ELEMENT_NAMES.join(', ')})`);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ChainConfigError(`${key}.${name}`, `options must be a mapping, got ${show(options)}`);
+  if (!Object.hasOwn(ELEMENTS, name) || !check) throw new ChainConfigError(key, `an unknown channel model ${show(name)}`, `one of ${CHAIN_ELEMENT_NAMES.join(', ')}`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new ChainConfigError(`${key}.${name}`, show(options), 'a mapping of options');
   return check(options as Options, `${key}.${name}`);
 }
 
 function parseList(raw: unknown, key: string): ChainElement[] {
-  if (!Array.isArray(raw)) throw new ChainConfigError(key, `must be a list of channel models, got ${show(raw)}`);
+  if (!Array.isArray(raw)) throw new ChainConfigError(key, show(raw), 'a list of channel models');
   return raw.map((el, i) => parseChainElement(el, `${key}[${i}]`));
 }
 
@@ -197,10 +198,10 @@ export function parseChain(raw: unknown, key: string, name = 'custom'): ChainSpe
   if (typeof raw === 'object' && raw !== null) {
     const o = raw as Options;
     onlyKeys(o, key, ['toCallee', 'toCaller']);
-    if (o.toCallee === undefined || o.toCaller === undefined) throw new ChainConfigError(key, 'needs both toCallee and toCaller (or one list for both directions)');
+    if (o.toCallee === undefined || o.toCaller === undefined) throw new ChainConfigError(key, 'only one direction', 'both toCallee and toCaller (or one list for both directions)');
     return { name, toCallee: parseList(o.toCallee, `${key}.toCallee`), toCaller: parseList(o.toCaller, `${key}.toCaller`) };
   }
-  throw new ChainConfigError(key, `must be a list of channel models or { toCallee, toCaller }, got ${show(raw)}`);
+  throw new ChainConfigError(key, show(raw), 'a list of channel models or { toCallee, toCaller }');
 }
 
 /** The named paths of issue 19, each from Dialtone's end (the phone's Bluetooth link) to the landline. */
@@ -224,7 +225,7 @@ export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 
 /** A preset by name; `key` is what an unknown name is reported against. */
 export function presetChain(name: unknown, key: string): ChainSpec {
-  if (typeof name !== 'string' || !Object.hasOwn(PRESETS, name)) throw new ChainConfigError(key, `unknown preset ${show(name)} (expected one of ${PRESET_NAMES.join(', ')})`);
+  if (typeof name !== 'string' || !Object.hasOwn(PRESETS, name)) throw new ChainConfigError(key, `an unknown preset ${show(name)}`, `one of ${PRESET_NAMES.join(', ')}`);
   return parseChain(PRESETS[name as PresetName], `preset ${name}`, name);
 }
 
@@ -270,6 +271,45 @@ export function chainDirections(spec: ChainSpec, dialtoneCalled: boolean): { fro
 
 /** Does the chain need the reference codec addon? */
 export function chainNeedsCodecs(spec: ChainSpec): boolean {
-  const all = 'fromDialtone' in spec ? spec.fromDialtone : [...spec.toCallee, ...spec.toCaller];
-  return all.some((e) => CODEC_KINDS.includes(e.kind));
+  return chainElements(spec).some((e) => CODEC_KINDS.includes(e.kind));
+}
+
+/** What the exchange's configuration says about chains: `exchange.line.chain`/`preset`, and each number's `preset`. */
+export interface ExchangeChainConfig {
+  line: { chain?: unknown; preset?: string };
+  numbers: Record<string, object>;
+}
+
+/** The chains of the exchange, resolved and checked: throws ChainConfigError naming the first bad key. */
+export function resolveExchangeChains(ex: ExchangeChainConfig): { line: ChainSpec | null; numbers: Record<string, ChainSpec> } {
+  if (ex.line.chain !== undefined && ex.line.preset !== undefined) throw new ChainConfigError('exchange.line.preset', 'a preset beside exchange.line.chain', 'one of the two');
+  let line: ChainSpec | null = null;
+  if (ex.line.chain !== undefined) line = parseChain(ex.line.chain, 'exchange.line.chain');
+  else if (ex.line.preset !== undefined) line = presetChain(ex.line.preset, 'exchange.line.preset');
+  const numbers: Record<string, ChainSpec> = {};
+  for (const [number, route] of Object.entries(ex.numbers)) {
+    const preset = (route as { preset?: unknown }).preset;
+    if (preset !== undefined) numbers[number] = presetChain(preset, `exchange.numbers.${number}.preset`);
+  }
+  return { line, numbers };
+}
+
+/** Every element of a chain, both directions. */
+export function chainElements(spec: ChainSpec): ChainElement[] {
+  return 'fromDialtone' in spec ? spec.fromDialtone : [...spec.toCallee, ...spec.toCaller];
+}
+
+/** `exchange.line.chain[1].amr-nb.mode` as the path the configuration loader points at. */
+export function keyPath(key: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const part of key.split('.')) {
+    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) {
+      out.push(part);
+      continue;
+    }
+    if (m[1]) out.push(m[1]);
+    for (const i of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(i[1]));
+  }
+  return out;
 }
