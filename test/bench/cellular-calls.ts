@@ -106,14 +106,17 @@ export interface CallOutcome {
   byteErrors: number;
   /** Seconds of line time to CONNECT (both ends), null when it did not. */
   connectSeconds: number | null;
+  /** The lower of the two ends' CONNECT rates (V.22bis may fall back to 1200); null when not reported. */
+  rate: number | null;
 }
 
 /** Line time allowed for the handshake, and for the payload after it (beyond its own time on the line). */
 const HANDSHAKE_SECONDS = 20;
 const TAIL_SECONDS = 4;
 
+/** Line time for the payload; V.22bis is given the time 1200 bit/s needs, so that a call that fell back can finish. */
 function lineSecondsFor(m: BenchModulation, split: { toAnswerer: number; toCaller: number }): number {
-  const [up, down] = RATES[m];
+  const [up, down] = m === 'v22bis' ? [1200, 1200] : RATES[m];
   const t = Math.max(up ? (split.toAnswerer * 10) / up : 0, down ? (split.toCaller * 10) / down : 0);
   return 1.15 * t + TAIL_SECONDS;
 }
@@ -133,7 +136,8 @@ export function dialtoneCall(m: BenchModulation, channels: CallChannels, bytes: 
     pair.step();
     frames++;
   }
-  if (!(caller.state === 'connected' && answerer.state === 'connected')) return { connected: false, bits: 0, bitErrors: 0, byteErrors: 0, connectSeconds: null };
+  if (!(caller.state === 'connected' && answerer.state === 'connected')) return { connected: false, bits: 0, bitErrors: 0, byteErrors: 0, connectSeconds: null, rate: null };
+  const rate = Math.min(caller.connectRate, answerer.connectRate);
   const connectSeconds = frames / 50;
   const split = payloadSplit(m, bytes);
   const toAnswerer = randomBytes(split.toAnswerer, seed);
@@ -159,7 +163,7 @@ export function dialtoneCall(m: BenchModulation, channels: CallChannels, bytes: 
   }
   const a = countErrors(toAnswerer, Uint8Array.from(gotByAnswerer));
   const c = countErrors(toCaller, Uint8Array.from(gotByCaller));
-  return { connected: true, bits: 8 * (toAnswerer.length + toCaller.length), bitErrors: a.bitErrors + c.bitErrors, byteErrors: a.byteErrors + c.byteErrors, connectSeconds };
+  return { connected: true, bits: 8 * (toAnswerer.length + toCaller.length), bitErrors: a.bitErrors + c.bitErrors, byteErrors: a.byteErrors + c.byteErrors, connectSeconds, rate };
 }
 
 /** spandsp's modems for `m` (null: spandsp 0.0.6 has none, as for Bell 212A). */
@@ -196,16 +200,18 @@ export async function spandspCall(m: BenchModulation, channels: CallChannels, by
       aToB: (fr) => channels.fromDialtone.process(fr, fr.length),
       bToA: (fr) => channels.toDialtone.process(fr, fr.length),
     });
-    const connectedAt = (log: string): number | null => {
-      const hit = /^\s*([0-9.]+) s {2}CONNECT/m.exec(log);
-      return hit ? Number(hit[1]) : null;
+    // The peers' --verbose log: "  5.10 s  CONNECT 1200" (the QAM peer gives its rate, the FSK peer none).
+    const connectOf = (log: string): { at: number; rate: number | null } | null => {
+      const hit = /^\s*([0-9.]+) s {2}CONNECT(?: (\d+))?/m.exec(log);
+      return hit ? { at: Number(hit[1]), rate: hit[2] ? Number(hit[2]) : null } : null;
     };
-    const ca = connectedAt(r.a.stderr);
-    const cb = connectedAt(r.b.stderr);
-    if (ca === null || cb === null) return { connected: false, bits: 0, bitErrors: 0, byteErrors: 0, connectSeconds: null };
+    const ca = connectOf(r.a.stderr);
+    const cb = connectOf(r.b.stderr);
+    if (ca === null || cb === null) return { connected: false, bits: 0, bitErrors: 0, byteErrors: 0, connectSeconds: null, rate: null };
+    const rate = ca.rate !== null && cb.rate !== null ? Math.min(ca.rate, cb.rate) : null;
     const a = countErrors(toAnswerer, readFileSync(f('answerer.recv')));
     const c = countErrors(toCaller, readFileSync(f('caller.recv')));
-    return { connected: true, bits: 8 * (toAnswerer.length + toCaller.length), bitErrors: a.bitErrors + c.bitErrors, byteErrors: a.byteErrors + c.byteErrors, connectSeconds: Math.max(ca, cb) };
+    return { connected: true, bits: 8 * (toAnswerer.length + toCaller.length), bitErrors: a.bitErrors + c.bitErrors, byteErrors: a.byteErrors + c.byteErrors, connectSeconds: Math.max(ca.at, cb.at), rate };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,7 +6,9 @@
  *   CONNECT within 20 s of line time), bits (payload bits offered after connect, summed over the connected calls),
  *   errors (bit errors: bits wrong in the characters that arrived plus 8 per character lost or inserted, see
  *   test/bench/cellular-calls.ts), byte_errors, ber (errors / bits; null when nothing connected),
- *   connect_s (slowest CONNECT), and note (why a cell was not measured).
+ *   connect_s (slowest CONNECT), rate_min (the lowest CONNECT rate among the connected calls: V.22bis may fall back
+ *   to 1200, and is given the line time 1200 bit/s needs; null where a peer does not report it), and note (why a
+ *   cell was not measured).
  *
  * Channels: 'none' (the pumps joined directly), G.711 A-law alone, GSM 06.10 full rate alone, each AMR-NB mode alone,
  * AMR-WB 12.65 alone, and each preset of config/chain.ts (CVSD/mSBC, the cellular codec and G.711 in order). No
@@ -48,7 +50,7 @@ async function loadCodecs(): Promise<{ create: CodecFactory | null; reason: stri
 }
 
 function row(m: BenchModulation, channel: string, implementation: string, calls: number, outcomes: CallOutcome[] | null, note = ''): BenchRow {
-  if (!outcomes) return { kind: 'cellular', modulation: m, channel, implementation, calls: 0, connects: null, bits: 0, errors: null, byte_errors: null, ber: null, connect_s: null, note };
+  if (!outcomes) return { kind: 'cellular', modulation: m, channel, implementation, calls: 0, connects: null, bits: 0, errors: null, byte_errors: null, ber: null, connect_s: null, rate_min: null, note };
   const ok = outcomes.filter((o) => o.connected);
   const bits = ok.reduce((s, o) => s + o.bits, 0);
   const errors = ok.reduce((s, o) => s + o.bitErrors, 0);
@@ -64,6 +66,7 @@ function row(m: BenchModulation, channel: string, implementation: string, calls:
     byte_errors: ok.length ? ok.reduce((s, o) => s + o.byteErrors, 0) : null,
     ber: bits > 0 ? errors / bits : null,
     connect_s: ok.length ? Math.max(...ok.map((o) => o.connectSeconds ?? 0)) : null,
+    rate_min: ok.some((o) => o.rate !== null) ? Math.min(...ok.filter((o) => o.rate !== null).map((o) => o.rate!)) : null,
     note,
   };
 }
