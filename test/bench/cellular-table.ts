@@ -10,12 +10,16 @@ import type { BenchRow } from './row.ts';
 const MODULATIONS = ['v21', 'bell103', 'v23', 'bell202', 'v22', 'bell212a', 'v22bis'];
 const HEADINGS = ['V.21', 'Bell 103', 'V.23', 'Bell 202', 'V.22', 'Bell 212A', 'V.22bis'];
 
-/** One cell: "3/3 0", "3/3 1.2e-3", "0/3 –" (no connect), "n/a" (spandsp has no such modem), "not measured". */
+/**
+ * One cell: "3/3 0", "3/3 1.2e-3", "0/3 –" (no connect), "n/a" (spandsp has no such modem), "not measured"; a
+ * V.22bis call that connected at 1200 only adds "@1200".
+ */
 export function cellText(r: BenchRow | undefined): string {
   if (!r) return 'not measured';
   if (r.connects === null) return String(r.note).startsWith('not measured') ? 'not measured' : 'n/a';
   const ber = r.ber === null ? '–' : r.ber === 0 ? '0' : Number(r.ber).toExponential(1);
-  return `${r.connects}/${r.calls} ${ber}`;
+  const fellBack = r.modulation === 'v22bis' && r.rate_min !== null && r.rate_min !== undefined && Number(r.rate_min) < 2400;
+  return `${r.connects}/${r.calls} ${ber}${fellBack ? ` @${r.rate_min}` : ''}`;
 }
 
 export function cellularTables(rows: readonly BenchRow[]): string {
