@@ -28,7 +28,7 @@ test('dial suffix: `:preset` at the end (before `;`), any case; unknown names ar
   t.is(parseDialString('T5552400:gsm-fr;', 2)!.pauseMs, 0);
   t.is(parseDialString('T5552400', 2)!.preset, null);
   t.is(parseDialString('T5552400:lte', 2), null, 'unknown preset');
-  t.is(parseDialString('T5552400:', 2), null, 'no name');
+  t.is(parseDialString('Tbbs.example.org:2323', 2)!.host, 'bbs.example.org:2323', 'after a host name the colon is its port');
   t.is(parseDialString('T55:gsm-fr52400', 2), null, 'the suffix ends the dial string');
   t.is(parseDialString('T5552400#', 2)!.digits, '5552400#', '# stays a DTMF digit');
 });
