@@ -8,6 +8,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { SchemaOptions, Static, TObject, TProperties, TSchema, TUnsafe } from '@sinclair/typebox';
+import { PRESET_NAMES } from './chain.ts';
 
 /** Every modulation by the name configuration and telemetry use; dsp/pump-factory.ts's MODULATIONS (a test checks). */
 export const MODULATIONS = ['v21', 'bell103', 'v23', 'bell202', 'v22', 'bell212a', 'v22bis', 'auto'] as const;
@@ -56,10 +57,14 @@ function PinMap<const N extends readonly string[]>(names: N): TUnsafe<Partial<Re
 
 const rings = { minimum: 0, maximum: 255, expected: 'a whole number of rings from 0 to 255' };
 
+/** A channel preset of config/chain.ts: the path a call to this number crosses (issue 19). */
+const presetKey = { expected: `a channel preset: ${PRESET_NAMES.join(', ')}` };
+
 const ROUTES = [
   Section({
     kind: Const('modem'),
     modulation: Ref(LEAVES, 'modulation'),
+    preset: Type.Optional(Enum(PRESET_NAMES, presetKey)),
     host: Enum(['echo']),
     errorControl: Type.Optional(
       Enum(['none', 'v42', 'v42bis'], { expected: 'none, v42 (LAPM with fallback) or v42bis (LAPM and compression); V.22 family only' }),
@@ -67,7 +72,12 @@ const ROUTES = [
   }),
   Section({ kind: Const('busy') }),
   Section({ kind: Const('no-answer') }),
-  Section({ kind: Const('program'), command: Type.String({ minLength: 1, expected: 'a command line' }), answerAfterRings: Type.Optional(Type.Integer(rings)) }),
+  Section({
+    kind: Const('program'),
+    command: Type.String({ minLength: 1, expected: 'a command line' }),
+    answerAfterRings: Type.Optional(Type.Integer(rings)),
+    preset: Type.Optional(Enum(PRESET_NAMES, presetKey)),
+  }),
 ] as const;
 
 /** What a telephone number of the simulated exchange reaches. */
@@ -174,6 +184,15 @@ const Line = Section({
 const LineModel = Section({
   snrDb: Type.Optional(Type.Number({ minimum: -20, maximum: 100, expected: 'a number of dB from -20 to 100' })),
   bandLimit: Type.Optional(Type.Boolean()),
+  /** The hops between Dialtone and the landline, in order (config/chain.ts checks the elements and their options). */
+  chain: Type.Optional(
+    Type.Unsafe<unknown>({
+      type: ['array', 'object'],
+      expected: 'a list of channel models such as [cvsd, { amr-nb: { mode: 7.95 } }, g711a], or { toCallee: [...], toCaller: [...] }',
+    }),
+  ),
+  /** A named chain of config/chain.ts for every call (a number's preset and the dial suffix come first). */
+  preset: Type.Optional(Enum(PRESET_NAMES, presetKey)),
 });
 
 const Exchange = Section({

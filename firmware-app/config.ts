@@ -7,6 +7,7 @@ import type { ErrorObject } from 'ajv';
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import type { DialtoneConfig, PanelConfig } from '../config/schema.ts';
+import { chainIssues } from './chain-check.ts';
 import { pinMapIssues } from './pin-map.ts';
 
 /** Loopback addresses: only these may serve the panel without a password. */
@@ -237,6 +238,8 @@ interface SemanticIssue {
   expected: string;
   /** Where to point when `path` is unset in the user's file: the key that made it necessary. */
   cause?: Path;
+  /** The key as the message names it, when not `path` joined by dots (list items: exchange.line.chain[1]). */
+  key?: string;
 }
 
 function semanticIssues(cfg: DialtoneConfig): SemanticIssue[] {
@@ -266,6 +269,7 @@ function semanticIssues(cfg: DialtoneConfig): SemanticIssue[] {
   out.push(...panelIssues(cfg.panel, secretFile));
   out.push(...listenerIssues(cfg.internet.listen, secretFile));
   out.push(...lineIssues(cfg));
+  out.push(...chainIssues(cfg));
   const m = cfg.mqtt;
   if (m.enabled) {
     if (m.passwordFile && !m.username) out.push({ path: ['mqtt', 'username'], found: 'null', expected: 'a user name to go with mqtt.passwordFile', cause: ['mqtt', 'passwordFile'] });
@@ -323,7 +327,7 @@ export function loadConfig(path?: string, overrides: Json = {}): DialtoneConfig 
   if (semantic.length) {
     const user = sources.slice(1);
     const where = (s: SemanticIssue): Path => (s.cause && !user.some((src) => hasPath(src.data, s.path)) ? s.cause : s.path);
-    throw new ConfigError(sortIssues(semantic.map((s) => ({ ...locate(sources, where(s)), key: s.path.join('.'), found: s.found, expected: s.expected }))));
+    throw new ConfigError(sortIssues(semantic.map((s) => ({ ...locate(sources, where(s)), key: s.key ?? s.path.join('.'), found: s.found, expected: s.expected }))));
   }
   cfg.device = { ...cfg.device, id: cfg.device.id ?? deviceIdFromHost() };
   cfg.panel = { ...cfg.panel, password: cfg.panel.enabled && cfg.panel.passwordFile ? readFileSync(cfg.panel.passwordFile, 'utf8').replace(/\r?\n$/, '') : null };

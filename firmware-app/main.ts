@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { openHardware } from '../hal/factory.ts';
 import { ControlSocket } from '../hal/line/control-socket.ts';
 import { SimulatedExchange } from '../hal/line/simulated-exchange.ts';
+import { resolveExchangeChains } from '../config/chain.ts';
+import { createCodecStage } from '../hal/codecs/index.ts';
 import { ConfigError, formatIssue, loadConfig } from './config.ts';
 import { doctor } from './doctor/cli.ts';
 import { internetCommand } from './internet-commands.ts';
@@ -67,6 +69,9 @@ async function start(argv: string[]): Promise<void> {
       answerAfterRings: cfg.exchange.answerAfterRings,
       answerToneMs: cfg.modem.answerToneMs,
       log: say,
+      // loadConfig checked these and opened every codec they name: nothing here fails in a call.
+      chains: resolveExchangeChains(cfg.exchange),
+      createCodec: (spec) => createCodecStage(spec),
     });
   const { line, exchange, clock, internet, session } = await createLine(cfg, { log: say, gpio: hw.gpio, dteSpeed: () => port.speed ?? null }, simulated);
   const control = new ControlSocket(cfg.control.socket, (call) => (exchange ? exchange.ring(call) : call.reject()), cfg.exchange.line, say);

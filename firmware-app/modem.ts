@@ -14,6 +14,7 @@ import { FRAME_SAMPLES } from '../dsp/q15.ts';
 import type { LedPanel, LedState } from '../hal/leds/led-panel.ts';
 import { allOff } from '../hal/leds/led-panel.ts';
 import type { CallLeg, IncomingCall, PhoneLine } from '../hal/line/phone-line.ts';
+import { presetChain } from '../config/chain.ts';
 import type { DtePort } from '../hal/serial/dte-port.ts';
 import { carrierFor, formatCarrier } from './at/carrier.ts';
 import { ControlPolicy } from './at/control-policy.ts';
@@ -49,6 +50,8 @@ export interface CallRecord {
   result: string;
   /** Retrains during the call, from pumps that retrain (V.22bis); null for those that do not, or no pump. */
   retrains: number | null;
+  /** The channel chain the call crossed (the simulated exchange's, config/chain.ts); null or absent: none modelled. */
+  chain?: string | null;
 }
 
 /** What the modem tells observers (telemetry, the panel): typed events. */
@@ -101,6 +104,7 @@ export class Modem implements AtHost {
   private incoming: IncomingCall | null = null;
   private dialToken: object | null = null; // the call being placed (pauses before the line is seized)
   private heldDigits = ''; // dialled with `;`: the line stays off hook for more digits
+  private heldPreset: string | null = null; // the dial suffix `:name` of those digits
   private readonly tx = new Int16Array(FRAME_SAMPLES);
   private readonly rx = new Int16Array(FRAME_SAMPLES);
   private escapeTimer: NodeJS.Timeout | null = null;
@@ -229,6 +233,7 @@ export class Modem implements AtHost {
     }
     this.o.log(`modem: dial ${dialString.replace(/[^ -~]/g, '?')}`);
     this.heldDigits += plan.digits;
+    if (plan.preset) this.heldPreset = plan.preset;
     if (plan.returnToCommand) {
       this.showLeds();
       this.at.result('OK'); // off hook, back to command mode: the next ATD dials on from here
@@ -236,15 +241,17 @@ export class Modem implements AtHost {
     }
     const number = plan.host ?? this.heldDigits; // a host goes to the line as typed (hal/line/internet/routed-line.ts)
     this.heldDigits = '';
+    const preset = this.heldPreset;
+    this.heldPreset = null;
     this.beginRecord('outgoing', number);
     this.stats.calls++;
     const token = {};
     this.dialToken = token; // before the state changes: OH lights with it
     this.setState('dialing');
-    void this.placeCall(token, number, plan);
+    void this.placeCall(token, number, plan, preset);
   }
 
-  private async placeCall(token: object, number: string, plan: DialPlan): Promise<void> {
+  private async placeCall(token: object, number: string, plan: DialPlan, preset: string | null): Promise<void> {
     // Commas and flashes: line time before the digits go out.
     for (let ms = 0; ms < plan.pauseMs; ms += 20) {
       await this.o.clock.tick();
@@ -252,7 +259,9 @@ export class Modem implements AtHost {
     }
     if (this.dialToken !== token) return;
     this.dialToken = null;
-    this.leg = this.o.line.dial(number);
+    // The dial string's parser admitted only preset names, so presetChain cannot throw here.
+    this.leg = this.o.line.dial(number, preset ? presetChain(preset, 'dial suffix') : undefined);
+    if (this.record) this.record.chain = this.leg.chain ?? null;
     void this.runCall(this.leg, 'caller', plan);
   }
 
@@ -267,6 +276,7 @@ export class Modem implements AtHost {
     this.ringOn = false;
     this.beginRecord('incoming', call.from);
     this.leg = call.answer();
+    if (this.record) this.record.chain = this.leg.chain ?? null;
     this.pump = this.newPump('answerer');
     this.setState('handshake');
   }
@@ -314,6 +324,7 @@ export class Modem implements AtHost {
       flow: this.at.opt['&K'],
       stats: this.stats,
       lastCall: this.lastCall,
+      chain: this.leg?.chain ?? null,
       line: p ? { rxLevelDbm0: p.rxLevelDbm0, carrier: p.carrier, framingErrors: p.framingErrors, overruns: p.overruns } : null,
       settings: `state ${this.state}, S0=${this.at.s.get(0)}, S7=${this.at.s.get(7)}, S30=${this.at.s.get(30)}`,
     });
@@ -583,6 +594,7 @@ export class Modem implements AtHost {
       connectedAtLineMs: null,
       bytesToLine: 0,
       bytesFromLine: 0,
+      chain: null,
       statsAt: { to: this.stats.bytesToLine, from: this.stats.bytesFromLine },
     };
   }
@@ -660,7 +672,16 @@ export class Modem implements AtHost {
   }
 
   /** The call in progress as far as it has gone (the panel's front panel), or null. */
-  get currentCall(): { direction: CallRecord['direction']; number: string; rate: number | null; lineMs: number; connectedMs: number; bytesToLine: number; bytesFromLine: number } | null {
+  get currentCall(): {
+    direction: CallRecord['direction'];
+    number: string;
+    rate: number | null;
+    lineMs: number;
+    connectedMs: number;
+    bytesToLine: number;
+    bytesFromLine: number;
+    chain: string | null;
+  } | null {
     const r = this.record;
     if (!r) return null;
     const now = this.o.clock.lineMs;
@@ -672,6 +693,7 @@ export class Modem implements AtHost {
       connectedMs: r.connectedAtLineMs === null ? 0 : now - r.connectedAtLineMs,
       bytesToLine: this.stats.bytesToLine - r.statsAt.to,
       bytesFromLine: this.stats.bytesFromLine - r.statsAt.from,
+      chain: r.chain ?? null,
     };
   }
 

@@ -21,6 +21,8 @@ export interface CallStatistics {
   lostFromDte: number;
   breaks: number;
   rxLevelDbm0: number | null;
+  /** The channel chain the call crossed (simulated exchange), or null. */
+  chain?: string | null;
 }
 
 /** What the pages read from the modem. Nothing from the configuration file is shown (it may hold secrets). */
@@ -32,6 +34,8 @@ export interface ProductSource {
   lastCall: CallStatistics | null;
   /** The call in progress so far (ATI6 during a call). */
   currentCall?: CallStatistics | null;
+  /** The channel chain the call in progress crosses (simulated exchange), or null. */
+  chain?: string | null;
   /** The call in progress: receive level, carrier, framing errors. */
   line: { rxLevelDbm0: number; carrier: boolean; framingErrors: number; overruns: number } | null;
   settings: string;
@@ -99,6 +103,7 @@ function lastCall(m: ProductSource): string[] {
     row('Call duration', hms(c.durationMs), 'Online', hms(c.connectedMs)),
     row('Receive level', c.rxLevelDbm0 === null ? '-' : `${c.rxLevelDbm0.toFixed(1)} dBm0`),
     m.currentCall ? `Disconnect reason    - (in progress)` : `Disconnect reason    ${describe(c.result)}`,
+    `Channel              ${c.chain ?? '-'}`,
   ];
 }
 
@@ -111,7 +116,11 @@ function describe(reason: string): string {
 function lineQuality(m: ProductSource): string[] {
   const l = m.line;
   if (!l) return ['No call in progress', ...(m.lastCall ? [`Last call receive level: ${m.lastCall.rxLevelDbm0?.toFixed(1) ?? '-'} dBm0`] : [])];
-  return [row('Receive level', `${l.rxLevelDbm0.toFixed(1)} dBm0`, 'Carrier', l.carrier ? 'yes' : 'no'), row('Framing errors', l.framingErrors, 'Overruns', l.overruns)];
+  return [
+    row('Receive level', `${l.rxLevelDbm0.toFixed(1)} dBm0`, 'Carrier', l.carrier ? 'yes' : 'no'),
+    row('Framing errors', l.framingErrors, 'Overruns', l.overruns),
+    `Channel              ${m.chain ?? '-'}`,
+  ];
 }
 
 export function productInfo(n: number, m: ProductSource): string[] | null {

@@ -1,3 +1,5 @@
+import { PRESET_NAMES } from '../../config/chain.ts';
+
 /**
  * The dial string of ATD, parsed and validated. Only the digits, `*`, `#` and `+` ever reach the telephone
  * backend: the modifiers become timing and behaviour here, and any other character makes the command an ERROR,
@@ -15,7 +17,17 @@ export interface DialPlan {
   returnToCommand: boolean; // ; at the end: dial, then back to command mode with OK
   /** A host to call over the Internet instead of digits (hostDial): `host`, `host:port`, or `"host:port"` quoted. */
   host?: string;
+  /**
+   * `:name` at the end (before a `;`): the simulated exchange's channel preset for this call (config/chain.ts),
+   * e.g. ATDT5552400:umts-amr. Not `#`, which is a DTMF digit, nor any Hayes modifier (T P W , ; ! @ L S=).
+   */
+  preset: string | null;
 }
+
+/** The dial suffix: `:` and a preset name, then at most a `;`. */
+const PRESET_SUFFIX = /:\s*([A-Za-z0-9-]+)\s*(;?)\s*$/;
+/** What may stand before the suffix: a telephone number with its dial modifiers (no host name: no dot, no letter but those). */
+const TELEPHONE_NUMBER = /^[\s0-9*#+TPW,!@()-]*$/i;
 
 /** How the dial string refers to another one: L (last number), S=n (stored number n). */
 export type DialReference = { kind: 'last' } | { kind: 'stored'; index: number };
@@ -53,7 +65,18 @@ export function hostDial(text: string): string | null | undefined {
 
 /** Parse a dial string (no L or S references); null when it holds anything not allowed. */
 export function parseDialString(text: string, commaPauseS: number): DialPlan | null {
-  const plan: DialPlan = { digits: '', pulse: false, pauseMs: 0, waitDialTone: false, flashes: 0, quietAnswer: false, returnToCommand: false };
+  let preset: string | null = null;
+  const suffix = PRESET_SUFFIX.exec(text);
+  // `:name` after a telephone number: a preset, or an ERROR if it names none. After a host name it is the host's
+  // port (hostDial); a preset's name is never a port, so ATDT5552400:umts-amr is never a host.
+  if (suffix && TELEPHONE_NUMBER.test(text.slice(0, suffix.index))) {
+    const name = suffix[1].toLowerCase();
+    if ((PRESET_NAMES as readonly string[]).includes(name)) {
+      preset = name;
+      text = text.slice(0, suffix.index) + suffix[2];
+    } else if (!/^[0-9]+$/.test(name)) return null; // an unknown preset is an ERROR
+  }
+  const plan: DialPlan = { digits: '', pulse: false, pauseMs: 0, waitDialTone: false, flashes: 0, quietAnswer: false, returnToCommand: false, preset };
   const host = hostDial(text);
   if (host === null) return null;
   if (host !== undefined) return { ...plan, host };

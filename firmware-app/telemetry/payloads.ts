@@ -67,6 +67,8 @@ export interface CallPayload {
   bytesFromLine: number;
   retrains: number | null;
   reason: string;
+  /** The channel chain the call crossed (simulated exchange, config/chain.ts: "umts-amr: cvsd > amr-nb … > g711a"), or null. */
+  chain: string | null;
 }
 
 export function callPayload(r: CallRecord, routes: Record<string, NumberRoute>, publishNumbers: boolean): CallPayload {
@@ -83,6 +85,7 @@ export function callPayload(r: CallRecord, routes: Record<string, NumberRoute>, 
     bytesFromLine: r.bytesFromLine,
     retrains: r.retrains ?? null, // the pump's count (V.22bis); null where the pump does not retrain (FSK) or none ran
     reason: r.result,
+    chain: r.chain ?? null, // the channel chain the call crossed (simulated exchange, config/chain.ts)
   };
 }
 

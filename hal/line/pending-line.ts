@@ -1,3 +1,4 @@
+import type { ChainSpec } from '../../config/chain.ts';
 import type { CallLeg, CallProgress, IncomingCall, PhoneLine } from './phone-line.ts';
 
 /** A call on a line that is not there: NO DIALTONE at once. */
@@ -56,8 +57,8 @@ export class PendingLine implements PhoneLine {
     }
   }
 
-  dial(number: string): CallLeg {
-    return this.line ? this.line.dial(number) : new NoDialToneLeg();
+  dial(number: string, via?: ChainSpec): CallLeg {
+    return this.line ? this.line.dial(number, via) : new NoDialToneLeg();
   }
 
   onIncoming(listener: (call: IncomingCall) => void): void {

@@ -1,4 +1,5 @@
 import type { DataPump } from '../../dsp/pump.ts';
+import type { ChainSpec } from '../../config/chain.ts';
 
 /** The telephone call as the modem sees it: progress reported out of band (as a phone over HFP does), audio in 20 ms frames. */
 export type CallProgress = 'dialing' | 'ringing' | 'answered' | 'busy' | 'no-answer' | 'no-dialtone' | 'invalid-number' | 'ended';
@@ -16,6 +17,8 @@ export interface CallLeg {
    * modulation and no handshake: once the call is answered, the modem's data mode uses it in place of one.
    */
   readonly dataPump?: DataPump | null;
+  /** The channel chain the call crosses (config/chain.ts describeChain), where the line models one. */
+  readonly chain?: string | null;
 }
 
 export interface IncomingCall {
@@ -28,7 +31,8 @@ export interface IncomingCall {
 }
 
 export interface PhoneLine {
-  dial(number: string): CallLeg;
+  /** `via`: a channel chain for this call (the dial suffix); only the simulated exchange models one. */
+  dial(number: string, via?: ChainSpec): CallLeg;
   /** The exchange rings this line; the modem answers or not. */
   onIncoming(listener: (call: IncomingCall) => void): void;
   close(): void;

@@ -130,5 +130,6 @@ test('panel: V.22bis call in chromium — 16-point constellation, SNR, LEDs, scr
   t.deepEqual(dialogs, [], 'no script ran');
   const second = await page.$$eval('#calls tbody tr:nth-child(2) td', (tds) => tds.map((td) => td.textContent));
   t.is(second[2], '5552400');
-  t.is(second[4], '2400');
+  t.is(second[4], '–', 'no channel chain on the default line');
+  t.is(second[5], '2400');
 });

@@ -84,6 +84,7 @@ function showPanel(p: Snapshot['panel']): void {
   const c = p.call;
   setText('rate', c?.rate ? `${c.rate} bit/s` : '–');
   setText('call', c ? `${c.direction} ${c.number}` : '–');
+  setText('chain', c?.chain ?? '–');
   setText('duration', c ? `${seconds(c.lineMs)} (connected ${seconds(c.connectedMs)})` : '–');
   setText('bytes-to', c ? String(c.bytesToLine) : '–');
   setText('bytes-from', c ? String(c.bytesFromLine) : '–');
@@ -140,6 +141,7 @@ function showCalls(calls: CallEntry[]): void {
         c.direction,
         c.number,
         c.modulation,
+        c.chain ?? '–',
         c.rate ? String(c.rate) : '–',
         seconds(c.durationMs),
         String(c.bytesToLine),

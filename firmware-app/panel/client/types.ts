@@ -11,7 +11,16 @@ export interface Snapshot {
     modulation: string;
     dte: { port: string; speed: number | null; format: string };
     recording: boolean;
-    call: { direction: string; number: string; rate: number | null; lineMs: number; connectedMs: number; bytesToLine: number; bytesFromLine: number } | null;
+    call: {
+      direction: string;
+      number: string;
+      rate: number | null;
+      lineMs: number;
+      connectedMs: number;
+      bytesToLine: number;
+      bytesFromLine: number;
+      chain: string | null;
+    } | null;
     lineS: number;
   };
   live: { kind: 'constellation' | 'tones' | null; points: number[]; spectrum: number[] | null; quality: LineQuality; pumpState: string | null } | null;
@@ -28,6 +37,7 @@ export interface CallEntry {
   bytesToLine: number;
   bytesFromLine: number;
   result: string;
+  chain?: string | null;
   recording?: string;
 }
 

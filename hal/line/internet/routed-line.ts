@@ -4,6 +4,7 @@
  * (internet.phonebook) sends its number to the host it names. Incoming calls from either line ring the modem.
  */
 import type { PhoneBookEntryConfig } from '../../../config/schema.ts';
+import type { ChainSpec } from '../../../config/chain.ts';
 import type { CallLeg, CallProgress, IncomingCall, PhoneLine } from '../phone-line.ts';
 import { TELNET_PORT, validHost } from './host-address.ts';
 import type { InternetLine } from './internet-line.ts';
@@ -31,7 +32,8 @@ export class RoutedLine implements PhoneLine {
     private readonly log: (line: string) => void,
   ) {}
 
-  dial(number: string): CallLeg {
+  /** `via`: the dial suffix's channel chain, for the telephone line (a host has none). */
+  dial(number: string, via?: ChainSpec): CallLeg {
     if (isHostDial(number)) {
       if (this.internet) return this.internet.dial(number);
       this.log('internet: a host was dialled, but internet.enabled is false');
@@ -45,7 +47,7 @@ export class RoutedLine implements PhoneLine {
       const target = validHost(entry.host) ? { host: entry.host, port } : new Error(`phone book ${digits}: "${entry.host.slice(0, 64)}" is not a host name`);
       return this.internet.call(target, entry.telnet ?? this.internet.session.telnet);
     }
-    if (this.phone) return this.phone.dial(number);
+    if (this.phone) return this.phone.dial(number, via);
     this.log(`line: ${digits} is not in internet.phonebook, and there is no telephone line (line.backend is internet)`);
     return new NowhereLeg('no-dialtone');
   }
