@@ -29,6 +29,7 @@ if [ "${DT_pings:-0}" -gt 0 ]; then
 fi
 if [ -n "${DT_get:-}" ]; then
   t0=$(cut -d' ' -f1 /proc/uptime)
+  echo "DT-GET-START"
   wget -q -O /tmp/got "http://$peer/$DT_get" 2>&1 | sed 's/^/DT-WGET /'
   t1=$(cut -d' ' -f1 /proc/uptime)
   echo "DT-GET file=$DT_get bytes=$(stat -c %s /tmp/got 2>/dev/null || echo 0) sha256=$(sha256sum /tmp/got | cut -c1-64) t0=$t0 t1=$t1"
