@@ -1,4 +1,3 @@
-import type { ExecutionContext } from 'ava';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,11 @@ import { SimulatedExchange } from '../../hal/line/simulated-exchange.ts';
 import { PtyPort } from '../../hal/serial/pty-port.ts';
 import { Terminal } from '../helpers/terminal.ts';
 
+/** Where cleanup goes: an ava ExecutionContext, or the bench's own list. */
+export interface Teardowns {
+  teardown(fn: () => unknown): void;
+}
+
 export interface ExchangeRigOptions {
   /** Added to the default numbers. */
   numbers?: Record<string, NumberRoute>;
@@ -20,7 +24,7 @@ export interface ExchangeRigOptions {
 }
 
 /** The whole modem on a real pseudo-terminal in this process, with the simulated exchange and extra numbers. */
-export async function exchangeRig(t: ExecutionContext, opts: ExchangeRigOptions = {}) {
+export async function exchangeRig(t: Teardowns, opts: ExchangeRigOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dialtone-ppp-'));
   const cfg = loadConfig();
   const link = join(dir, 'modem');

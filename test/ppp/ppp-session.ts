@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExecutionContext } from 'ava';
 import type { Modulation } from '../../dsp/pump-factory.ts';
 import { exchangeRig } from './exchange-rig.ts';
+import type { Teardowns } from './exchange-rig.ts';
 import { startVm, vmImage } from './vm.ts';
 import type { ConsoleLine, Vm, VmImage } from './vm.ts';
 
@@ -28,8 +28,12 @@ export interface PppSessionOptions {
   /** Extra pppd options, commas for spaces. */
   clientOpts?: string;
   serverOpts?: string;
+  /** The server VM serves one call and powers off (its socket closes: the answering modem's program exits). */
+  serverOnce?: boolean;
   /** kill: the client stops pppd when done; wait: the test ends the call. */
   end?: 'kill' | 'wait';
+  /** ath: pppd's disconnect script escapes (+++ with guard time) and sends ATH0 when pppd ends. */
+  hangup?: 'ath';
   line?: { snrDb?: number; bandLimit?: boolean };
 }
 
@@ -44,7 +48,7 @@ export interface PppSession {
 }
 
 /** Start both VMs and let the client dial; the caller waits for what it wants on the consoles. */
-export async function startPppSession(t: ExecutionContext, o: PppSessionOptions): Promise<PppSession | string> {
+export async function startPppSession(t: Teardowns, o: PppSessionOptions): Promise<PppSession | string> {
   const image = vmImage();
   if (typeof image === 'string') return image;
   const sockDir = mkdtempSync(join(tmpdir(), 'dialtone-vm-'));
@@ -53,7 +57,10 @@ export async function startPppSession(t: ExecutionContext, o: PppSessionOptions)
   const route = { kind: 'modem' as const, modulation: o.modulation, errorControl: ec, host: { command: `exec socat - UNIX-CONNECT:${sock}` } };
   const rig = await exchangeRig(t, { open: false, clock: o.clock ?? 'fast', numbers: { [PPP_NUMBER]: route }, line: o.line });
   const lineMs = (): number => rig.clock.lineMs;
-  const server = startVm(image, 'server', o.serverOpts ? { opts: o.serverOpts } : {}, { kind: 'socket', path: sock }, lineMs);
+  const serverParams: Record<string, string> = {};
+  if (o.serverOpts) serverParams.opts = o.serverOpts;
+  if (o.serverOnce) serverParams.once = '1';
+  const server = startVm(image, 'server', serverParams, { kind: 'socket', path: sock }, lineMs);
   t.teardown(async () => {
     await server.stop();
     rmSync(sockDir, { recursive: true, force: true });
@@ -61,6 +68,7 @@ export async function startPppSession(t: ExecutionContext, o: PppSessionOptions)
   await server.waitFor(/DT-SERVER ready/, 180_000);
   const params: Record<string, string | number> = { number: PPP_NUMBER, init: `${EC_INIT[ec]}${INIT[o.modulation]}`, pings: o.pings ?? 0, interval: o.interval ?? 1, end: o.end ?? 'kill' };
   if (o.get) params.get = o.get;
+  if (o.hangup) params.hangup = o.hangup;
   if (o.clientOpts) params.opts = o.clientOpts;
   const client = startVm(image, 'client', params, { kind: 'tty', path: rig.link }, lineMs);
   t.teardown(() => client.stop());

@@ -11,7 +11,17 @@ ${DT_init:+OK AT$DT_init}
 OK ATDT${DT_number:?}
 CONNECT ''
 CHAT
+# dt.hangup=ath: pppd's disconnect script escapes to command mode (guard time, +++) and hangs up with ATH0.
+cat >/etc/ppp/hangup.chat <<CHAT
+ABORT ERROR
+TIMEOUT 10
+'' \\d\\d+++\\d\\d\\c
+OK ATH0
+OK ''
+CHAT
 opts=$(echo "${DT_opts:-}" | tr ',' ' ')
+[ "${DT_hangup:-}" = ath ] && opts="$opts disconnect /etc/ppp/hangup.sh"
+printf '#!/bin/sh\nexec chat -v -s -f /etc/ppp/hangup.chat\n' >/etc/ppp/hangup.sh && chmod +x /etc/ppp/hangup.sh
 # shellcheck disable=SC2086
 pppd /dev/ttyS1 115200 connect 'chat -v -s -f /etc/ppp/dial.chat' noauth local nodetach noipdefault nodefaultroute \
   debug logfd 2 $opts 2>&1 | sed 's/^/DT-PPPD /' &
@@ -41,3 +51,4 @@ case ${DT_end:-kill} in
 esac
 while pidof pppd >/dev/null; do sleep 0.2; done
 wait
+echo "DT-PPPD-ENDED" 
