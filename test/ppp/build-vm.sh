@@ -55,15 +55,26 @@ mkdir -p "$root/lib64" && cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
 : >"$root/etc/ppp/options"
 printf 'root:x:0:0:root:/:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\n' >"$root/etc/group"
-cp "$here"/guest/* "$root/" && chmod +x "$root"/*.sh && mv "$root/init.sh" "$root/init"
+cp "$here"/guest/*.sh "$root/" && chmod +x "$root"/*.sh && mv "$root/init.sh" "$root/init"
 # What the server serves: 256 KiB of random bytes (incompressible) and 256 KiB of text (compressible).
-head -c 262144 /dev/urandom >"$root/www/random.bin"
+# (AES-CTR of zeros with a fixed key: the same bytes every build, so a rebuild never changes a file mid-run.)
+if command -v openssl >/dev/null 2>&1; then
+  head -c 262144 /dev/zero | openssl enc -aes-128-ctr -K 00112233445566778899aabbccddeeff -iv 00000000000000000000000000000000 >"$root/www/random.bin"
+else
+  head -c 262144 /dev/urandom >"$root/www/random.bin"
+fi
 i=0; : >"$root/www/text.txt"
 while [ "$(stat -c %s "$root/www/text.txt")" -lt 262144 ]; do
   i=$((i + 1)); printf 'line %06d: the quick brown fox jumps over the lazy dog through Dialtone\n' $i >>"$root/www/text.txt"
 done
 truncate -s 262144 "$root/www/text.txt"
-(cd "$root/www" && sha256sum random.bin text.txt) >"$cache/www.sha256"
+# For uploads: escape sequences inside the data, without guard time ("+++", "+++ATH", "+++\r"), and every byte value.
+i=0; : >"$root/www/plus.bin"
+while [ $i -lt 2048 ]; do printf 'a+++b+++ATH0\r\n+++++++' >>"$root/www/plus.bin"; i=$((i + 1)); done
+head -c 16384 "$root/www/random.bin" >>"$root/www/plus.bin"
+mkdir -p "$root/www/cgi-bin"
+cp "$here/guest/sink.cgi" "$root/www/cgi-bin/sink" && chmod +x "$root/www/cgi-bin/sink"
+(cd "$root/www" && sha256sum random.bin text.txt plus.bin) >"$cache/www.sha256"
 (cd "$root" && find . | "$busybox_bin" cpio -o -H newc 2>/dev/null | gzip -1) >"$cache/initrd.cpio.gz.new"
 mv "$cache/initrd.cpio.gz.new" "$cache/initrd.cpio.gz"
 echo "$key" >"$cache/key"

@@ -12,6 +12,8 @@ import type { PppSessionOptions } from './ppp-session.ts';
 const ECHO = 'lcp-echo-interval,1,lcp-echo-failure,3';
 
 async function session(t: ExecutionContext, o: PppSessionOptions) {
+  // Two VMs under TCG on a loaded machine: boots of 5-30 s, and the line as fast as the CPU allows (bounded work).
+  t.timeout(20 * 60_000);
   const s = await startPppSession(t, o);
   if (typeof s === 'string') {
     t.fail(s);

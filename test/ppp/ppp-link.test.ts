@@ -10,6 +10,8 @@ import { figuresOf, lineCps, startPppSession } from './ppp-session.ts';
 import type { PppSessionOptions } from './ppp-session.ts';
 
 async function session(t: ExecutionContext, o: PppSessionOptions) {
+  // Two VMs under TCG on a loaded machine: boots of 5-30 s, and the line as fast as the CPU allows (bounded work).
+  t.timeout(20 * 60_000);
   const s = await startPppSession(t, o);
   if (typeof s === 'string') {
     t.fail(s);

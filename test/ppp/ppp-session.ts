@@ -25,6 +25,10 @@ export interface PppSessionOptions {
   interval?: number;
   /** A file the server serves: random.bin or text.txt (262144 bytes each). */
   get?: string;
+  /** A file the client uploads (POST to the server's sink): plus.bin, random.bin. */
+  post?: string;
+  /** AT commands after the modulation's (e.g. &K4 for XON/XOFF), without AT. */
+  extraInit?: string;
   /** Extra pppd options, commas for spaces. */
   clientOpts?: string;
   serverOpts?: string;
@@ -69,6 +73,8 @@ export async function startPppSession(t: Teardowns, o: PppSessionOptions): Promi
   const params: Record<string, string | number> = { number: PPP_NUMBER, init: `${EC_INIT[ec]}${INIT[o.modulation]}`, pings: o.pings ?? 0, interval: o.interval ?? 1, end: o.end ?? 'kill' };
   if (o.get) params.get = o.get;
   if (o.hangup) params.hangup = o.hangup;
+  if (o.post) params.post = o.post;
+  if (o.extraInit) params.init = `${o.extraInit}${params.init}`;
   if (o.clientOpts) params.opts = o.clientOpts;
   const client = startVm(image, 'client', params, { kind: 'tty', path: rig.link }, lineMs);
   t.teardown(() => client.stop());

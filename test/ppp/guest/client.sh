@@ -1,6 +1,6 @@
 # The dial-up client: pppd dials through Dialtone on ttyS1 with a chat script, then pings the peer and downloads.
 # Parameters (kernel command line): dt.number, dt.opts (extra pppd options, commas for spaces), dt.pings,
-# dt.init (an AT command sent after ATZ, without AT), dt.interval (ping interval, s), dt.get (a file on the server), dt.end (kill: stop pppd; wait: until it ends).
+# dt.init (an AT command sent after ATZ, without AT), dt.interval (ping interval, s), dt.get (a file on the server), dt.post (a file to upload), dt.end (kill: stop pppd; wait: until it ends).
 cat >/etc/ppp/dial.chat <<CHAT
 ABORT BUSY
 ABORT 'NO CARRIER'
@@ -43,6 +43,11 @@ if [ -n "${DT_get:-}" ]; then
   wget -q -O /tmp/got "http://$peer/$DT_get" 2>&1 | sed 's/^/DT-WGET /'
   t1=$(cut -d' ' -f1 /proc/uptime)
   echo "DT-GET file=$DT_get bytes=$(stat -c %s /tmp/got 2>/dev/null || echo 0) sha256=$(sha256sum /tmp/got | cut -c1-64) t0=$t0 t1=$t1"
+fi
+if [ -n "${DT_post:-}" ]; then
+  echo "DT-POST-START"
+  r=$(wget -q -O - --post-file "/www/$DT_post" "http://$peer/cgi-bin/sink" 2>&1)
+  echo "DT-POST file=$DT_post $r"
 fi
 echo "DT-STATS $(cat /sys/class/net/ppp0/statistics/rx_bytes) $(cat /sys/class/net/ppp0/statistics/tx_bytes) $(cat /sys/class/net/ppp0/statistics/rx_errors)"
 case ${DT_end:-kill} in
