@@ -20,7 +20,7 @@ async function session(t: ExecutionContext, o: PppSessionOptions) {
     return null;
   }
   t.teardown(() => {
-    if (!t.passed || process.env.PPP_LOG) t.log(`client:\n${s.client.console()}\nserver:\n${s.server.console()}\ndialtone:\n${s.rig.log.join('\n')}`);
+    if (!t.passed || process.env.PPP_LOG) t.log(`client:\n${s.client.console()}\nserver:\n${s.server?.console() ?? "(none)"}\ndialtone:\n${s.rig.log.join('\n')}`);
   });
   return s;
 }
@@ -32,7 +32,7 @@ test.serial('the DTE ends the call: pppd terminates LCP, its disconnect script s
   const text = s.client.console();
   t.regex(text, /DT-PPPD Connection terminated\./);
   t.regex(text, /DT-PPPD send \(ATH0\^M\)[\s\S]*-- got it/, 'ATH0 answered OK');
-  await s.server.waitFor(/DT-SPPPD LCP terminated by peer/, 30_000);
+  await s.server!.waitFor(/DT-SPPPD LCP terminated by peer/, 30_000);
   t.true(s.rig.log.some((l) => /modem: online-command → command/.test(l)), 'Dialtone hung up from online command mode');
   t.is(s.rig.modem.state, 'command');
 });
@@ -46,7 +46,7 @@ test.serial('DTR drop (&D2) hangs up; both pppds see the link go (no LCP echo re
   t.regex(s.client.console(), /DT-PPPD No response to 3 echo-requests/);
   t.regex(s.client.console(), /DT-PPPD Serial link appears to be disconnected\./);
   t.true(s.rig.log.some((l) => /DTR/.test(l)), 'Dialtone logged the DTR drop');
-  await s.server.waitFor(/DT-SPPPD Serial link appears to be disconnected\./, 120_000);
+  await s.server!.waitFor(/DT-SPPPD Serial link appears to be disconnected\./, 120_000);
 });
 
 test.serial('the far end hangs up: its pppd terminates LCP (connect time over), the answering modem drops the call', async (t) => {
@@ -55,7 +55,7 @@ test.serial('the far end hangs up: its pppd terminates LCP (connect time over), 
   await s.client.waitFor(/DT-PPPD-ENDED/, 600_000);
   t.regex(s.client.console(), /DT-PPPD LCP terminated by peer/);
   t.regex(s.client.console(), /DT-PPPD Connection terminated\./);
-  t.regex(s.server.console(), /DT-SPPPD Connect time expired/);
+  t.regex(s.server!.console(), /DT-SPPPD Connect time expired/);
   // The server VM powers off, its socket closes, the program behind the answering modem exits: the line drops.
   const t0 = Date.now();
   while (!s.rig.log.some((l) => /modem: online → command/.test(l)) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));

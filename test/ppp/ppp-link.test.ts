@@ -18,7 +18,7 @@ async function session(t: ExecutionContext, o: PppSessionOptions) {
     return null;
   }
   t.teardown(() => {
-    if (!t.passed || process.env.PPP_LOG) t.log(`client:\n${s.client.console()}\nserver:\n${s.server.console()}\ndialtone:\n${s.rig.log.join('\n')}`);
+    if (!t.passed || process.env.PPP_LOG) t.log(`client:\n${s.client.console()}\nserver:\n${s.server?.console() ?? "(none)"}\ndialtone:\n${s.rig.log.join('\n')}`);
   });
   return s;
 }
@@ -41,8 +41,8 @@ test.serial('V.22bis: pppd dials through Dialtone, LCP and IPCP up, pings the fa
   t.true(f.throughputCps! > 0.8 * lineCps('v22bis', 'none'), `${f.throughputCps} cps`);
   // The client stops pppd (as a user ending the connection does): LCP Terminate at both ends.
   await s.client.waitFor(/DT-PPPD Connection terminated/, 60_000);
-  await s.server.waitFor(/DT-SPPPD LCP terminated by peer/, 60_000);
-  await s.server.waitFor(/DT-SPPPD Connection terminated/, 60_000);
+  await s.server!.waitFor(/DT-SPPPD LCP terminated by peer/, 60_000);
+  await s.server!.waitFor(/DT-SPPPD Connection terminated/, 60_000);
 });
 
 test.serial('V.22bis with V.42bis: 256 KiB of text downloaded intact, faster than the line rate', async (t) => {

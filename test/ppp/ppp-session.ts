@@ -39,6 +39,8 @@ export interface PppSessionOptions {
   /** ath: pppd's disconnect script escapes (+++ with guard time) and sends ATH0 when pppd ends. */
   hangup?: 'ath';
   line?: { snrDb?: number; bandLimit?: boolean };
+  /** Instead of the server VM, this command behind the answering modem (a host that is not a PPP server). */
+  hostCommand?: string;
 }
 
 const INIT: Record<PppSessionOptions['modulation'], string> = { v21: '+MS=V21', v22: '+MS=V22', v22bis: '+MS=V22B' };
@@ -47,7 +49,8 @@ const EC_INIT: Record<ErrorControl, string> = { none: '&Q0', v42: '&Q5%C0', v42b
 export interface PppSession {
   image: VmImage;
   client: Vm;
-  server: Vm;
+  /** Null when `hostCommand` replaced the server VM. */
+  server: Vm | null;
   rig: Awaited<ReturnType<typeof exchangeRig>>;
 }
 
@@ -58,18 +61,22 @@ export async function startPppSession(t: Teardowns, o: PppSessionOptions): Promi
   const sockDir = mkdtempSync(join(tmpdir(), 'dialtone-vm-'));
   const sock = join(sockDir, 'server.sock');
   const ec = o.errorControl ?? 'none';
-  const route = { kind: 'modem' as const, modulation: o.modulation, errorControl: ec, host: { command: `exec socat - UNIX-CONNECT:${sock}` } };
+  const command = o.hostCommand ?? `exec socat - UNIX-CONNECT:${sock}`;
+  const route = { kind: 'modem' as const, modulation: o.modulation, errorControl: ec, host: { command } };
   const rig = await exchangeRig(t, { open: false, clock: o.clock ?? 'fast', numbers: { [PPP_NUMBER]: route }, line: o.line });
   const lineMs = (): number => rig.clock.lineMs;
-  const serverParams: Record<string, string> = {};
-  if (o.serverOpts) serverParams.opts = o.serverOpts;
-  if (o.serverOnce) serverParams.once = '1';
-  const server = startVm(image, 'server', serverParams, { kind: 'socket', path: sock }, lineMs);
+  let server: Vm | null = null;
   t.teardown(async () => {
-    await server.stop();
+    await server?.stop();
     rmSync(sockDir, { recursive: true, force: true });
   });
-  await server.waitFor(/DT-SERVER ready/, 180_000);
+  if (!o.hostCommand) {
+    const serverParams: Record<string, string> = {};
+    if (o.serverOpts) serverParams.opts = o.serverOpts;
+    if (o.serverOnce) serverParams.once = '1';
+    server = startVm(image, 'server', serverParams, { kind: 'socket', path: sock }, lineMs);
+    await server.waitFor(/DT-SERVER ready/, 180_000);
+  }
   const params: Record<string, string | number> = { number: PPP_NUMBER, init: `${EC_INIT[ec]}${INIT[o.modulation]}`, pings: o.pings ?? 0, interval: o.interval ?? 1, end: o.end ?? 'kill' };
   if (o.get) params.get = o.get;
   if (o.hangup) params.hangup = o.hangup;

@@ -16,7 +16,7 @@ async function run(t: ExecutionContext, o: PppSessionOptions) {
     return null;
   }
   t.teardown(() => {
-    if (!t.passed || process.env.PPP_LOG) t.log(`client:\n${s.client.console()}\nserver:\n${s.server.console()}\ndialtone:\n${s.rig.log.join('\n')}`);
+    if (!t.passed || process.env.PPP_LOG) t.log(`client:\n${s.client.console()}\nserver:\n${s.server?.console() ?? "(none)"}\ndialtone:\n${s.rig.log.join('\n')}`);
   });
   await s.client.waitFor(/DT-STATS/, 900_000);
   const post = await s.client.waitFor(/DT-POST file=(\S+) got=(\d+) sha256=(\w+)/, 1000);
