@@ -31,6 +31,7 @@ while ! ip -4 addr show ppp0 2>/dev/null | grep -q 'inet '; do
   if [ $n -gt "${DT_wait:-600}" ] || ! pidof pppd >/dev/null; then echo "DT-NOLINK"; wait; exit 0; fi
   sleep 0.5
 done
+# shellcheck disable=SC2046 # two words: the addresses
 set -- $(ip -4 addr show ppp0 | sed -n 's/.*inet \([0-9.]*\) peer \([0-9.]*\).*/\1 \2/p')
 local_ip=$1 peer=$2
 echo "DT-IPCP local=$local_ip peer=$peer uptime=$(cut -d' ' -f1 /proc/uptime)"

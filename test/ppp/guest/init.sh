@@ -9,6 +9,7 @@ mount -t devtmpfs dev /dev
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 for m in slhc ppp_generic ppp_async; do insmod /lib/modules/$m.ko || echo "DT-FAIL insmod $m"; done
 ip link set lo up
+# shellcheck disable=SC2013 # the command line is words
 for w in $(cat /proc/cmdline); do
   case $w in dt.*=*) k=${w%%=*}; k=${k#dt.}; eval "export DT_$k=\${w#*=}" ;; esac
 done
