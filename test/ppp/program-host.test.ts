@@ -1,4 +1,8 @@
 import test from 'ava';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../firmware-app/config.ts';
 import { dial, exchangeRig, sleep } from './exchange-rig.ts';
 
 // An answering modem in front of a program: bytes after the handshake to its stdin, its stdout back to the caller.
@@ -56,4 +60,17 @@ test.serial('a command that cannot start: the caller gets NO CARRIER, the log sa
   await term!.waitFor(/CONNECT 2400\r\n/, 60_000);
   await term!.waitFor('NO CARRIER\r\n', 30_000);
   t.true(log.some((l) => /not found/.test(l)), log.join('\n'));
+});
+
+test('configuration: host { command } is accepted; a host that is neither echo nor { command } is refused', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dialtone-cfg-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const good = join(dir, 'good.yaml');
+  writeFileSync(good, 'exchange:\n  numbers:\n    "5558000": { kind: modem, modulation: v22bis, host: { command: "exec pppd-server" } }\n');
+  const route = loadConfig(good).exchange.numbers['5558000'];
+  t.deepEqual(route, { kind: 'modem', modulation: 'v22bis', host: { command: 'exec pppd-server' } });
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'exchange:\n  numbers:\n    "5558000": { kind: modem, modulation: v22bis, host: { cmd: "pppd" } }\n');
+  const err = t.throws(() => loadConfig(bad));
+  t.regex(err!.message, /host/);
 });
