@@ -72,8 +72,6 @@ truncate -s 262144 "$root/www/text.txt"
 i=0; : >"$root/www/plus.bin"
 while [ $i -lt 2048 ]; do printf 'a+++b+++ATH0\r\n+++++++' >>"$root/www/plus.bin"; i=$((i + 1)); done
 head -c 16384 "$root/www/random.bin" >>"$root/www/plus.bin"
-mkdir -p "$root/www/cgi-bin"
-cp "$here/guest/sink.cgi" "$root/www/cgi-bin/sink" && chmod +x "$root/www/cgi-bin/sink"
 (cd "$root/www" && sha256sum random.bin text.txt plus.bin) >"$cache/www.sha256"
 (cd "$root" && find . | "$busybox_bin" cpio -o -H newc 2>/dev/null | gzip -1) >"$cache/initrd.cpio.gz.new"
 mv "$cache/initrd.cpio.gz.new" "$cache/initrd.cpio.gz"

@@ -47,7 +47,7 @@ if [ -n "${DT_get:-}" ]; then
 fi
 if [ -n "${DT_post:-}" ]; then
   echo "DT-POST-START"
-  r=$(wget -q -O - --post-file "/www/$DT_post" "http://$peer/cgi-bin/sink" 2>&1)
+  r=$(nc "$peer" 9000 <"/www/$DT_post" 2>&1)
   echo "DT-POST file=$DT_post $r"
 fi
 echo "DT-STATS $(cat /sys/class/net/ppp0/statistics/rx_bytes) $(cat /sys/class/net/ppp0/statistics/tx_bytes) $(cat /sys/class/net/ppp0/statistics/rx_errors)"

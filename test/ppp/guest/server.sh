@@ -2,6 +2,8 @@
 # 10.0.0.2 and is 10.0.0.1 itself; busybox httpd serves /www. pppd is started again after each call.
 # Parameters: dt.opts (extra pppd options, commas for spaces), dt.once (serve one call, then power off).
 httpd -p 80 -h /www
+# Uploads (busybox wget posts text only): nc on port 9000 hands each connection to sink.sh.
+nc -ll -p 9000 -e /sink.sh &
 opts=$(echo "${DT_opts:-}" | tr ',' ' ')
 while :; do
   echo "DT-SERVER ready"
