@@ -32,7 +32,9 @@ test.serial('RTS/CTS: "+++" and every byte value uploaded, 256 KiB of every byte
   t.false(r.s.rig.log.some((l) => /online → online-command/.test(l)), 'no escape to command mode');
 });
 
-test.serial('XON/XOFF (&K4): pppd\'s asyncmap escapes 0x11/0x13; upload and download intact', async (t) => {
+// Known failure (issue 21, open): with &K4 the ACCM 0xa0000 is agreed at both ends, then the download stalls
+// (no DT-STATS within 15 min, 2026-12-03). Not yet understood; test.failing keeps it visible until it is fixed.
+test.failing('XON/XOFF (&K4): pppd\'s asyncmap escapes 0x11/0x13; upload and download intact', async (t) => {
   const o: PppSessionOptions = { modulation: 'v22bis', pings: 1, get: 'random.bin', post: 'plus.bin', extraInit: '&K4', clientOpts: 'asyncmap,000a0000', serverOpts: 'asyncmap,000a0000' };
   const r = await run(t, o);
   if (!r) return;
