@@ -65,7 +65,10 @@ const ROUTES = [
     kind: Const('modem'),
     modulation: Ref(LEAVES, 'modulation'),
     preset: Type.Optional(Enum(PRESET_NAMES, presetKey)),
-    host: Enum(['echo']),
+    // The echo host, or a program joined to the answering modem's data after the handshake (docs/ppp.md).
+    host: Type.Union([Enum(['echo']), Section({ command: Type.String({ minLength: 1, expected: 'a command line' }) })], {
+      expected: 'echo, or { command: "..." } (a program joined to the answering modem\'s data)',
+    }),
     errorControl: Type.Optional(
       Enum(['none', 'v42', 'v42bis'], { expected: 'none, v42 (LAPM with fallback) or v42bis (LAPM and compression); V.22 family only' }),
     ),

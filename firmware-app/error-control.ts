@@ -44,6 +44,17 @@ export function connectSuffix(pump: DataPump, w: number): string {
   return pump.compressing ? '/ARQ/V42BIS' : '/ARQ/V42';
 }
 
+/**
+ * The negotiation reports that come before CONNECT with W1 and W2 (verbose only), in the words Windows' Unimodem and
+ * the usual modem INFs list as responses: CARRIER <line rate>, PROTOCOL: LAPM or NONE, COMPRESSION: V.42BIS or NONE.
+ */
+export function negotiationReports(pump: DataPump, w: number): string[] {
+  if (w === 0) return [];
+  const lapm = pump instanceof V42DataPump && pump.mode === 'lapm';
+  const compressing = lapm && (pump as V42DataPump).compressing;
+  return [`CARRIER ${pump.connectRate}`, `PROTOCOL: ${lapm ? 'LAPM' : 'NONE'}`, `COMPRESSION: ${compressing ? 'V.42BIS' : 'NONE'}`];
+}
+
 function row(a: string, av: string | number, b = '', bv: string | number = ''): string {
   return `${a.padEnd(20)}${String(av).padStart(10)}    ${b.padEnd(18)}${String(bv).padStart(10)}`.trimEnd();
 }

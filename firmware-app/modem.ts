@@ -7,7 +7,7 @@ import { createDataPump } from '../dsp/pump-factory.ts';
 import type { Modulation } from '../dsp/pump-factory.ts';
 import type { DataPump } from '../dsp/pump.ts';
 import { V42DataPump } from '../dsp/v42/v42-pump.ts';
-import { connectSuffix, errorControlOptions, linkPage } from './error-control.ts';
+import { connectSuffix, errorControlOptions, linkPage, negotiationReports } from './error-control.ts';
 import { handshakeVerdict, heardText, REASON_TEXT } from './call-end.ts';
 import type { CallEndReason } from './call-end.ts';
 import { FRAME_SAMPLES } from '../dsp/q15.ts';
@@ -498,6 +498,11 @@ export class Modem implements AtHost {
       },
     });
     this.setState('online');
+    const rs = this.at.settings;
+    if (rs.verbose && !rs.quiet) {
+      const crlf = String.fromCharCode(rs.cr, rs.lf);
+      for (const line of negotiationReports(pump, this.at.opt.W)) this.at.say(`${crlf}${line}${crlf}`);
+    }
     this.at.result('CONNECT', pump.connectRate, connectSuffix(pump, this.at.opt.W));
     if (pump instanceof V42DataPump) this.o.log(`v42: ${pump.mode}${pump.reason ? ` (${pump.reason})` : ''}${pump.compressing ? ', V.42bis' : ''}`);
     const modem = pump instanceof V42DataPump ? pump.modem : pump; // automode under V.42 (&Q5)

@@ -11,6 +11,7 @@ import type { FarParty } from './far-party.ts';
 import type { CallLeg, CallProgress, IncomingCall, PhoneLine } from './phone-line.ts';
 import { busyTone, reorderTone, ringback } from './progress-tones.ts';
 import type { CadencedTone } from './progress-tones.ts';
+import { ProgramHostModemParty } from './program-host-party.ts';
 import { ProgramParty } from './program-party.ts';
 
 export interface ExchangeOptions {
@@ -218,6 +219,10 @@ export class SimulatedExchange implements PhoneLine {
   }
 
   private partyFor(route: NumberRoute): FarParty {
+    if (route.kind === 'modem' && route.host !== 'echo') {
+      const { modulation, errorControl } = route;
+      return new ProgramHostModemParty({ modulation, errorControl, command: route.host.command, log: this.opts.log, answerToneMs: this.opts.answerToneMs });
+    }
     if (route.kind === 'modem') return new EchoModemParty(route.modulation, this.opts.answerToneMs, route.errorControl);
     if (route.kind === 'program') return new ProgramParty(route.command, this.opts.log);
     throw new Error(`no party answers a ${route.kind} number`);
