@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "pty",
-      "sources": ["hal/serial/native/pty.c", "hal/serial/native/cts-gate.c"],
+      "sources": ["hal/serial/native/pty.c"],
       "cflags": ["-Wall", "-O2"]
     },
     {

@@ -21,7 +21,7 @@ import { ControlPolicy } from './at/control-policy.ts';
 import type { DtrAction } from './at/control-policy.ts';
 import type { DteFormat } from './at/command-line.ts';
 import type { DialPlan } from './at/dial-string.ts';
-import { DteFlow, lineCharsPerSecond } from './at/dte-flow.ts';
+import { DteFlow } from './at/dte-flow.ts';
 import type { FlowMode } from './at/dte-flow.ts';
 import { GuardTimeEscape } from './at/escape.ts';
 import { AtInterpreter } from './at/interpreter.ts';
@@ -129,7 +129,7 @@ export class Modem implements AtHost {
 
   constructor(private readonly o: ModemOptions) {
     const store = new ProfileStore(o.stateDir === undefined ? 'state' : o.stateDir, o.log, formatCarrier(carrierFor(o.modulation ?? 'auto')));
-    this.flow = new DteFlow(o.port, o.log);
+    this.flow = new DteFlow(o.port);
     this.at = new AtInterpreter(this, (t) => o.port.write(Buffer.from(t, 'latin1')), { store, log: o.log });
     this.policy = new ControlPolicy(o.port.lines, this.at.opt, () => this.at.s.get(25), (a) => this.dtrOff(a));
     this.escape = new GuardTimeEscape(
@@ -489,14 +489,6 @@ export class Modem implements AtHost {
 
   private connected(pump: DataPump): void {
     this.idleSinceMs = this.o.clock.lineMs;
-    this.flow.attachLine({
-      get queue() {
-        return pump.tx.queue;
-      },
-      get charsPerSecond() {
-        return lineCharsPerSecond(pump);
-      },
-    });
     this.setState('online');
     const rs = this.at.settings;
     if (rs.verbose && !rs.quiet) {

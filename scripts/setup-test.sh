@@ -3,7 +3,7 @@
 # headers (amr-ref.c links against them) and sbc-tools (sbcenc/sbcdec for mSBC), then the npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs=(libspandsp-dev minimodem lrzsz picocom inetutils-telnetd inetutils-telnet ppp qemu-system-x86 busybox-static tmux libgsm-tools pkg-config build-essential python3 mosquitto systemd shellcheck socat ckermit chromium sox alsa-utils dbus-daemon
+pkgs=(libspandsp-dev minimodem lrzsz picocom inetutils-telnetd inetutils-telnet ppp qemu-system-x86 busybox-static tmux libgsm-tools pkg-config build-essential python3 mosquitto systemd shellcheck socat chromium sox alsa-utils dbus-daemon
   libopencore-amrnb-dev libopencore-amrwb-dev libvo-amrwbenc-dev libsbc-dev sbc-tools)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

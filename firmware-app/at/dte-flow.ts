@@ -1,52 +1,22 @@
-import { FskDataPump } from '../../dsp/fsk/fsk-pump.ts';
-import type { DataPump } from '../../dsp/pump.ts';
 import { ByteRing } from '../../dsp/uart/byte-ring.ts';
-import { V42DataPump } from '../../dsp/v42/v42-pump.ts';
 import type { DtePort } from '../../hal/serial/dte-port.ts';
 
 const XON = 0x11;
 const XOFF = 0x13;
 /** Bytes from the DTE waiting for the line, and from the line waiting for the DTE: bounded, both ways. */
-export const UP_CAPACITY = 32768;
+export const UP_CAPACITY = 16384;
 export const DOWN_CAPACITY = 16384;
-/**
- * The back-stop for a DTE that ignores flow control (or &K0): stop reading the port here, and read again below
- * UP_LOW. The room above it takes what a pty already holds when reading stops (20 KiB on Linux 6.x, delivered in one
- * read), so no byte is lost to a writer that got ahead.
- */
-const UP_HIGH = UP_CAPACITY - 24576;
-const UP_LOW = 4096;
-/**
- * Flow control stops the DTE once this much line time waits in the modem (its buffer, the pump's queue, the V.42
- * link's), and lets it go again at half. A Hayes 2400 buffered a second or two: more makes a file transfer's sender
- * run ahead of its receiver (sz waits for the acknowledgement of a ZEOF that is still 40 s away, and gives up).
- */
-export const HOLD_LINE_MS = 1000;
-const MIN_HOLD = 8;
+const UP_HIGH = UP_CAPACITY - 4096; // stop the DTE here: room for what a UART FIFO and the PTY still deliver
+const UP_LOW = UP_CAPACITY / 4; // and let it go again here
 
 /** Flow control between DTE and modem (&K): 0 none, 3 RTS/CTS, 4 XON/XOFF in band. */
 export type FlowMode = 0 | 3 | 4;
 
-/** The queue towards the line of the call in data mode, and how fast the line empties it. */
-export interface LineQueue {
-  readonly queue: ByteRing;
-  /** Characters a second this end's transmitter sends (8N1 characters; V.42 frames carry about as many). */
-  readonly charsPerSecond: number;
-}
-
-/** The DTE's characters a second that a pump's transmitter carries: its own channel's rate (V.23's 75 back). */
-export function lineCharsPerSecond(pump: DataPump): number {
-  const modem = pump instanceof V42DataPump ? pump.modem : pump;
-  if (modem instanceof FskDataPump) return (modem.role === 'caller' ? modem.mode.caller : modem.mode.answerer).baud / 10;
-  return pump.connectRate / 10;
-}
-
 /**
- * The data-mode buffers between the DTE port and the data pump, with flow control both ways. Towards the modem:
- * once a second of line time is queued (HOLD_LINE_MS) the DTE is stopped (CTS off with &K3, XOFF with &K4); a DTE
- * that goes on regardless fills the buffer until the port is no longer read, so it is held back by the port itself
- * rather than losing bytes. Towards the DTE, RTS off (&K3) or an XOFF from the DTE (&K4) holds received data, as
- * does a port that cannot take more.
+ * The data-mode buffers between the DTE port and the data pump, with flow control both ways. Towards the modem,
+ * a filling buffer stops the DTE (CTS off with &K3, XOFF with &K4) and stops reading the port, so even a DTE that
+ * ignores flow control is held back by the port itself rather than losing bytes. Towards the DTE, RTS off (&K3) or
+ * an XOFF from the DTE (&K4) holds received data, as does a port that cannot take more.
  */
 export class DteFlow {
   readonly up = new ByteRing(UP_CAPACITY);
@@ -55,23 +25,14 @@ export class DteFlow {
   /** Bytes lost because a buffer was full (a DTE or a far end that ignored flow control). */
   lostUp = 0;
   lostDown = 0;
-  /** The most DTE bytes waiting for the line in this call, and how often the DTE was stopped. */
-  peakQueued = 0;
-  holds = 0;
-  private line: LineQueue | null = null;
-  private gateAt = 0; // the port's own gate threshold (DtePort.gate), in bytes unread
-  private dteHeld = false; // we stopped the DTE (CTS off, XOFF)
-  private portPaused = false; // and stopped reading the port (the back-stop)
+  private dteHeld = false; // we stopped the DTE
   private xoffFromDte = false; // the DTE stopped us (&K4)
   private portFull = false;
   private flushPending: NodeJS.Immediate | null = null;
   /** Hold received data back (online command mode: the DTE is talking to the interpreter). */
   held = false;
 
-  constructor(
-    private readonly port: DtePort,
-    private readonly log: (line: string) => void = () => {},
-  ) {
+  constructor(private readonly port: DtePort) {
     port.onDrain(() => {
       this.portFull = false;
       this.flushDown();
@@ -79,25 +40,6 @@ export class DteFlow {
     port.lines.onChange((circuit) => {
       if (circuit === 'RTS') this.flushDown();
     });
-  }
-
-  /** Data mode begins: the DTE is held back by the line time queued towards `line`. */
-  attachLine(line: LineQueue): void {
-    this.line = line;
-    this.peakQueued = 0;
-    this.holds = 0;
-    this.gateAt = 0;
-  }
-
-  /** DTE bytes waiting for the line: in this buffer and in the pump's (or V.42 link's) queue. */
-  get queued(): number {
-    return this.up.length + (this.line?.queue.length ?? 0);
-  }
-
-  /** Where the DTE is stopped: about HOLD_LINE_MS of line time. */
-  get holdAt(): number {
-    if (!this.line) return UP_HIGH;
-    return Math.max(MIN_HOLD, Math.round((this.line.charsPerSecond * HOLD_LINE_MS) / 1000));
   }
 
   /** Data-mode bytes from the DTE; XON/XOFF are taken out of the stream with &K4 (their parity bit ignored). */
@@ -110,33 +52,17 @@ export class DteFlow {
         this.flushDown();
       } else if (!this.up.push(b)) this.lostUp++;
     }
-    const queued = this.queued;
-    if (queued > this.peakQueued) this.peakQueued = queued;
-    if (queued >= this.holdAt) this.holdDte();
-    if (this.up.length >= UP_HIGH && !this.portPaused) {
-      this.portPaused = true;
-      this.port.pause();
-    }
+    if (this.up.length >= UP_HIGH) this.holdDte();
   }
 
-  /** Move bytes from the DTE buffer to the line's queue; let the DTE go again once the line has taken enough. */
+  /** Move bytes from the DTE buffer to the line's queue; restart the DTE once the buffer has drained. */
   toLine(queue: ByteRing): number {
     let moved = 0;
     while (this.up.length > 0 && queue.free > 0) {
       queue.push(this.up.shift());
       moved++;
     }
-    if (this.portPaused && this.up.length <= UP_LOW) {
-      this.portPaused = false;
-      this.port.resume();
-    }
-    const holdAt = this.holdAt;
-    if (this.queued <= holdAt / 2) {
-      if (this.dteHeld) this.releaseDte();
-      this.port.gate?.reopen();
-    }
-    const gateAt = this.mode === 3 && this.line ? holdAt : 0; // the port stops the DTE with CTS, early (&K3 only)
-    if (gateAt !== this.gateAt) this.port.gate?.threshold((this.gateAt = gateAt));
+    if (this.dteHeld && this.up.length <= UP_LOW) this.releaseDte();
     return moved;
   }
 
@@ -175,27 +101,14 @@ export class DteFlow {
       this.flushPending = null;
       this.flushDown();
     }
-    if (this.line && this.holds > 0) {
-      const cps = this.line.charsPerSecond;
-      this.log(
-        `dte: the DTE was stopped ${this.holds} times; at most ${this.peakQueued} characters waited for the line (${(this.peakQueued / cps).toFixed(1)} s at ${cps} char/s)`,
-      );
-    }
-    this.line = null;
-    if (this.gateAt !== 0) this.port.gate?.threshold((this.gateAt = 0));
-    this.port.gate?.reopen();
     this.up.clear();
     this.down.clear();
     this.xoffFromDte = false;
     this.held = false;
     if (this.dteHeld) this.releaseDte();
-    if (this.portPaused) {
-      this.portPaused = false;
-      this.port.resume();
-    }
   }
 
-  /** CTS as the modem drives it with &K3 (on unless the DTE is held back). */
+  /** CTS as the modem drives it with &K3 (on unless the buffer is full). */
   get clearToSend(): boolean {
     return !this.dteHeld;
   }
@@ -203,14 +116,15 @@ export class DteFlow {
   private holdDte(): void {
     if (this.dteHeld) return;
     this.dteHeld = true;
-    this.holds++;
     if (this.mode === 3) this.port.lines.set('CTS', false);
     if (this.mode === 4) this.port.write(Buffer.from([XOFF]));
+    this.port.pause();
   }
 
   private releaseDte(): void {
     this.dteHeld = false;
     if (this.mode === 3) this.port.lines.set('CTS', true);
     if (this.mode === 4) this.port.write(Buffer.from([XON]));
+    this.port.resume();
   }
 }

@@ -11,13 +11,6 @@ export interface DtePort {
   /** Stop delivering data (flow control towards the DTE) / resume. */
   pause(): void;
   resume(): void;
-  /**
-   * Where the port stops the DTE by itself, ahead of the modem's own flow control: a pseudo-terminal, whose writer
-   * puts kilobytes into the kernel before the daemon has read the first, suspends the terminal's output once this
-   * many bytes wait unread (`threshold`, 0: off), and `reopen()` lets it go again. Absent on ports whose DTE stops at
-   * CTS within a character (a UART) or that have no such control (TCP).
-   */
-  readonly gate?: { threshold(bytes: number): void; reopen(): void };
   /** RS-232 control lines (DCD, DSR, RI, CTS out; DTR, RTS in). */
   readonly lines: ControlLines;
   close(): void;

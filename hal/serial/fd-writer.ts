@@ -58,20 +58,6 @@ export class FdWriter {
     return ok;
   }
 
-  /** The reader has gone: what is queued for it is discarded (not counted as dropped); a pending drain follows. */
-  discard(): void {
-    this.queue.length = 0;
-    this.queued = 0;
-    this.episodeDropped = 0;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.retryMs = FIRST_RETRY_MS;
-    if (this.wantDrain) {
-      this.wantDrain = false;
-      this.o.onDrain();
-    }
-  }
-
   /** Stop: what is queued is discarded, no timer is left. */
   close(): void {
     this.closed = true;

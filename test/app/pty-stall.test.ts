@@ -42,16 +42,13 @@ async function callAndHandOver(t: ExecutionContext, d: Daemon, init: string, pay
   await d.term.write('ATDT5552400\r');
   const connect = await d.term.waitFor(/CONNECT [^\r]*\r\n/, 60_000);
   await d.term.waitFor(ECHO_BANNER, 30_000);
-  // The port stays open through the hand-over: closing it would be the DTE dropping DTR (the modem hangs up).
-  const port = openSync(d.link, 'r+');
   await d.term.close();
   const sent = join(d.dir, 'sent.bin');
   const got = join(d.dir, 'got.bin');
   writeFileSync(sent, payload);
   const out = openSync(got, 'w');
-  const reader = spawn('cat', [], { stdio: [port, out, 'inherit'] });
+  const reader = spawn('cat', [d.link], { stdio: ['ignore', out, 'inherit'] });
   closeSync(out);
-  closeSync(port);
   const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', sent, d.link], { stdio: 'inherit' });
   const kill = (c: ChildProcess): void => void (c.exitCode === null && c.kill('SIGKILL'));
   t.teardown(() => {

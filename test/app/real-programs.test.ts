@@ -3,7 +3,7 @@ import type { ExecutionContext } from 'ava';
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rig, sleep, until } from './rig.ts';
+import { rig, sleep } from './rig.ts';
 
 const CHAT = ['/usr/sbin/chat', '/usr/bin/chat'].find((p) => existsSync(p));
 const has = (cmd: string): boolean => {
@@ -26,17 +26,20 @@ OK ATDT${number}
 CONNECT ''
 `;
 
-/** Run chat on the port as pppd does; the port stays open afterwards (pppd keeps it) until `close()`. */
-async function runChat(t: ExecutionContext, link: string, dir: string, number: string): Promise<{ code: number | null; log: string; close: () => void }> {
+async function runChat(t: ExecutionContext, link: string, dir: string, number: string): Promise<{ code: number | null; log: string }> {
   const script = join(dir, `chat-${number}`);
   writeFileSync(script, CHAT_SCRIPT(number));
   const fd = openSync(link, 'r+');
-  const child = spawn(CHAT!, ['-v', '-s', '-f', script], { stdio: [fd, fd, 'pipe'] });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
-  t.log(`chat ${number}: exit ${code}`);
-  return { code, log, close: () => closeSync(fd) };
+  try {
+    const child = spawn(CHAT!, ['-v', '-s', '-f', script], { stdio: [fd, fd, 'pipe'] });
+    let log = '';
+    child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    t.log(`chat ${number}: exit ${code}`);
+    return { code, log };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 test.serial('pppd chat: CONNECT on the echo number, ABORT BUSY on the busy one, ABORT NO CARRIER on the unanswered one', async (t) => {
@@ -46,15 +49,11 @@ test.serial('pppd chat: CONNECT on the echo number, ABORT BUSY on the busy one, 
   t.is(ok.code, 0, ok.log);
   t.regex(ok.log, /CONNECT/);
   t.is(modem.state, 'online');
-  ok.close(); // pppd exits: the port closes, DTR drops, and with &D2 the modem hangs up
-  await until(() => modem.state === 'command', 10_000, 'hang-up when the port closes');
-  t.is(modem.lastCall?.result, 'DTR');
+  modem.hangup();
   const busy = await runChat(t, link, dir, '5552000');
-  busy.close();
   t.is(busy.code, 4, busy.log); // first ABORT string
   t.regex(busy.log, /BUSY/);
   const none = await runChat(t, link, dir, '5553000');
-  none.close();
   t.is(none.code, 5, none.log); // second ABORT string
   t.regex(none.log, /NO CARRIER/);
 });

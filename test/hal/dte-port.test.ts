@@ -5,7 +5,7 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import tty from 'node:tty';
 import type { DtePort } from '../../hal/serial/dte-port.ts';
 import { PTY_QUEUE_CAPACITY, PtyPort } from '../../hal/serial/pty-port.ts';
@@ -224,40 +224,4 @@ test.serial('pty: beyond its 64 KiB queue the port drops what the terminal would
   t.true(term.got().equals(data.subarray(0, kept)), 'what fitted arrives, in order; the newest bytes were the ones dropped');
   t.is(port.pending, 0);
   t.regex(log[1], new RegExp(`reads again; ${port.dropped} characters were dropped`));
-});
-
-test.serial("pty: CTS off holds the terminal's writes in the kernel, CTS on lets them go; the gate stops a writer by itself", async (t) => {
-  const port = new PtyPort();
-  t.teardown(() => port.close());
-  const got = sink(port);
-  const fd = openSync(port.name, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
-  t.teardown(() => closeSync(fd));
-  await sleep(150); // the port notices the terminal (DTR on)
-  t.true(port.lines.get('DTR'));
-  port.lines.set('CTS', false);
-  t.throws(() => writeSync(fd, 'x'), { code: 'EAGAIN' }, 'the write waits, as at a UART whose CTS is off');
-  port.lines.set('CTS', true);
-  t.is(writeSync(fd, 'abc'), 3);
-  await got.until(3);
-  // The daemon not reading: the gate alone stops the writer once 100 bytes wait unread.
-  port.pause();
-  port.gate.threshold(100);
-  let written = 0;
-  for (let i = 0; i < 400; i++) {
-    try {
-      written += writeSync(fd, Buffer.alloc(50, 0x41));
-    } catch {
-      break;
-    }
-    await sleep(1);
-  }
-  t.log(`the gate stopped the writer after ${written} bytes`);
-  t.true(written >= 100 && written < 2048, `stopped near its threshold, not at the pty's 20 KiB (${written})`);
-  port.resume();
-  await got.until(3 + written); // read: the gate lets go, and the port restarts the terminal
-  port.gate.reopen();
-  t.is(writeSync(fd, 'd'), 1, 'reopened');
-  port.gate.threshold(0);
-  await got.until(3 + written + 1);
-  t.is(got.bytes().length, 3 + written + 1, 'nothing lost');
 });

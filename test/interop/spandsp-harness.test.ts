@@ -6,7 +6,15 @@ import test from 'ava';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSpandspModem, runLockstep, spandspBer, spandspPeer, spandspThroughput, SPANDSP_CHANNELS, type SpandspFamily } from './spandsp.ts';
+import {
+  buildSpandspModem,
+  runLockstep,
+  spandspBer,
+  spandspPeer,
+  spandspThroughput,
+  SPANDSP_CHANNELS,
+  type SpandspFamily,
+} from './spandsp.ts';
 
 /** Deterministic payload bytes (a 32-bit LCG, top byte). */
 function seededBytes(n: number, seed: number): Buffer {
@@ -57,7 +65,11 @@ for (const modem of Object.keys(PAYLOADS) as SpandspFamily[]) {
 }
 
 test('a peer that is hung up on exits 0 at end of input', async (t) => {
-  const result = await runLockstep(spandspPeer({ modem: 'v21', role: 'caller' }), spandspPeer({ modem: 'v21', role: 'answerer' }), { maxLineSeconds: 1 });
+  const result = await runLockstep(
+    spandspPeer({ modem: 'v21', role: 'caller' }),
+    spandspPeer({ modem: 'v21', role: 'answerer' }),
+    { maxLineSeconds: 1 },
+  );
   t.true(result.timedOut);
   t.is(result.frames, 50);
   t.is(result.a.exitCode, 0);
@@ -65,9 +77,11 @@ test('a peer that is hung up on exits 0 at end of input', async (t) => {
 });
 
 test('--max-seconds ends an unanswered call with exit status 2', async (t) => {
-  const result = await runLockstep(spandspPeer({ modem: 'v21', role: 'caller', maxSeconds: 1 }), spandspPeer({ modem: 'v21', role: 'caller' }), {
-    maxLineSeconds: 10,
-  });
+  const result = await runLockstep(
+    spandspPeer({ modem: 'v21', role: 'caller', maxSeconds: 1 }),
+    spandspPeer({ modem: 'v21', role: 'caller' }),
+    { maxLineSeconds: 10 },
+  );
   t.false(result.timedOut);
   t.is(result.a.exitCode, 2);
 });

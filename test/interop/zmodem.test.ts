@@ -1,82 +1,77 @@
 /**
- * Stock lrzsz transfers between two Dialtone daemons on their pseudo-terminals, over each modulation, with and
- * without V.42: `sz` on daemon A's port to `rz` on daemon B's (then `sx` to `rx` in the same call with
- * TRANSFER_XMODEM=1). B listens on its control socket and answers by S0=1; A's exchange routes a number to `dialtone ring --socket <B> --stdio` through
- * the frame meter, so the transfer's line time is known on the fast clock. The files must be equal; the characters
- * per second on the line, and the most the sending modem held for the line (its flow control stops the DTE at about
- * a second of line time, see firmware-app/at/dte-flow.ts), are logged: the figures in docs/dte-notes.md.
+ * A file by ZMODEM between two Dialtone daemons over V.21: lrzsz's `sz` on daemon A's terminal, `rz` on daemon
+ * B's. B listens on its control socket and answers by S0=1; A's exchange routes a number to
+ * `dialtone ring --socket <B> --stdio` (through frame-meter.ts, which counts the call's 20 ms frames so that the
+ * transfer's line time is known on the fast clock). 64 KiB of seeded random bytes; the files must be equal, and
+ * the characters per second achieved on the line are logged against V.21's 30 char/s (8N1 at 300 bit/s).
  */
 import test from 'ava';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDaemon } from '../helpers/daemon.ts';
-import { bridgeRoute, BRIDGE_NUMBER, CASES, holdPort, intact, meterReader, peakHeld, row, transfer } from './file-transfer.ts';
+import { dialtoneCommand, REPO_ROOT, shellQuote, startDaemon } from '../helpers/daemon.ts';
+import { randomBytes } from '../helpers/random.ts';
 
-// TRANSFER_CLOCK=realtime runs the same calls paced to the wall clock (sz's and rx's reaction times then cost line
-// time as they would on a real line); TRANSFER_SCALE=0.25 sends smaller files (a realtime run is minutes per call).
-const clock = process.env.TRANSFER_CLOCK === 'realtime' ? 'realtime' : 'fast';
-const scale = Number(process.env.TRANSFER_SCALE ?? 1);
-const sized = (n: number): number => Math.max(1024, Math.round((n * scale) / 1024) * 1024);
+const SIZE = 64 * 1024;
+const LINE_CPS = 30;
+const NUMBER = '5557000';
 
-for (const c of CASES) {
-  const name = `${c.carrier}${c.v42 ? ' with V.42' : ''}`;
-  test.serial(`stock sz → rz between two daemons over ${name} (pty): files equal`, async (t) => {
-    t.timeout(15 * 60_000);
-    const config = { modem: { modulation: c.modulation } };
-    const b = await startDaemon({ config, clock });
-    t.teardown(b.stop);
-    const meter = join(b.dir, 'frames');
-    const a = await startDaemon({ config: { ...config, exchange: { numbers: bridgeRoute(b.socket, meter) } }, clock });
-    t.teardown(a.stop);
-    const ec = c.v42 ? '&Q5' : '&Q0';
-    await b.term.write(`ATE0${ec}S0=1\r`);
-    await b.term.waitFor('OK\r\n', 10_000);
-    await a.term.write(`ATE0${ec}\r`);
-    await a.term.waitFor('OK\r\n', 10_000);
-    await a.term.write(`ATDT${BRIDGE_NUMBER}\r`);
-    const connect = (await a.term.waitFor(/CONNECT[^\r]*\r\n/, 120_000)).trim();
-    await b.term.waitFor(/CONNECT[^\r]*\r\n/, 120_000);
-    t.is(connect.includes('/ARQ'), c.v42, connect);
-
-    // The programs take the ports over from the test's terminals; the ports stay open throughout (DTR on).
-    const portA = holdPort(a.link);
-    const portB = holdPort(b.link);
-    t.teardown(() => (portA.release(), portB.release()));
-    await a.term.close();
-    await b.term.close();
-    const frames = meterReader(meter);
-    const common = {
-      dir: a.dir,
-      senderFd: portA.fd,
-      receiverFd: portB.fd,
-      senderPath: a.link,
-      receiverPath: b.link,
-      frames,
-      timeoutMs: Number(process.env.TRANSFER_TIMEOUT_MS ?? 10 * 60_000),
-    };
-    const z = await transfer({ ...common, protocol: 'zmodem', size: sized(c.zmodemBytes), seed: 0x2d0d });
-    t.log(row('pty', c.carrier, c.v42, z, c.lineCps));
-    t.is(z.sender.code, 0, `sz: ${z.sender.stderr}`);
-    t.is(z.receiver.code, 0, `rz: ${z.receiver.stderr}`);
-    t.true(intact(z), 'the ZMODEM file arrived whole and unchanged');
-    // XMODEM (sx → rx -c) only when asked (TRANSFER_XMODEM=1): its end of file sometimes never completes here (sx
-    // waits for the ACK of its EOT after rx has left; docs/dte-notes.md), which is being looked into.
-    if (process.env.TRANSFER_XMODEM === '1') {
-      const x = await transfer({ ...common, protocol: 'xmodem', size: sized(c.xmodemBytes), seed: 0x5a5a });
-      t.log(row('pty', c.carrier, c.v42, x, c.lineCps));
-      t.is(x.sender.code, 0, `sx: ${x.sender.stderr}`);
-      t.is(x.receiver.code, 0, `rx: ${x.receiver.stderr}`);
-      t.true(intact(x), 'the XMODEM file arrived whole and unchanged');
-    }
-
-    // Closing the ports is the DTE dropping DTR: A hangs up (&D2) and logs what its flow control held.
-    portA.release();
-    portB.release();
-    await a.waitForLog('→ command', 60_000);
-    const held = peakHeld(a.log());
-    t.log(held ? `A held at most ${held.chars} characters for the line (${held.seconds} s), stopped the DTE ${held.holds} times` : 'A never stopped the DTE');
-    // The DTE is stopped once a second of line time waits; what a pty writer puts in before the daemon reads again
-    // is inside already (on the fast clock the daemon reads between bursts of frames: kilobytes, see
-    // docs/dte-notes.md), so the figure is logged, and the stop itself is what is asserted.
-    if (sized(c.zmodemBytes) > 4 * c.lineCps) t.true((held?.holds ?? 0) > 0, 'flow control stopped sz');
+function run(command: string, cwd: string): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, { shell: true, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (s: string) => (stderr = (stderr + s).slice(-20000)));
+    child.on('exit', (code) => resolve({ code, stderr }));
   });
 }
+
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+test('ZMODEM: 64 KiB from sz on one daemon to rz on another over V.21, files equal', async (t) => {
+  t.timeout(20 * 60_000);
+  const b = await startDaemon({ config: { modem: { modulation: 'v21' } } });
+  t.teardown(b.stop);
+  const meter = join(b.dir, 'frames');
+  const route = `${shellQuote(process.execPath)} --import tsx ${shellQuote(join(REPO_ROOT, 'test/interop/frame-meter.ts'))} ${shellQuote(meter)} -- ${dialtoneCommand('ring', '--socket', b.socket, '--stdio')}`;
+  const a = await startDaemon({ config: { modem: { modulation: 'v21' }, exchange: { numbers: { [NUMBER]: { kind: 'program', command: route } } } } });
+  t.teardown(a.stop);
+
+  await b.term.write('ATE0S0=1\r');
+  await b.term.waitFor('OK\r\n', 10_000);
+  await a.term.write('ATE0\r');
+  await a.term.waitFor('OK\r\n', 10_000);
+  await a.term.write(`ATDT${NUMBER}\r`);
+  t.is(await a.term.waitFor(/CONNECT( \d+)?\r\n/, 120_000), 'CONNECT 300\r\n');
+  t.is(await b.term.waitFor(/CONNECT( \d+)?\r\n/, 120_000), 'CONNECT 300\r\n');
+  // sz and rz take the terminals over.
+  await a.term.close();
+  await b.term.close();
+
+  const sendDir = join(a.dir, 'send');
+  const recvDir = join(b.dir, 'recv');
+  mkdirSync(sendDir);
+  mkdirSync(recvDir);
+  const payload = Buffer.from(randomBytes(SIZE, 0x2d0d));
+  writeFileSync(join(sendDir, 'payload.bin'), payload);
+  const frames = (): number => Number(readFileSync(meter, 'utf8'));
+  const f0 = frames();
+  const w0 = Date.now();
+  const [rz, sz] = await Promise.all([
+    run(`rz -vv -y < ${shellQuote(b.link)} > ${shellQuote(b.link)}`, recvDir),
+    run(`sz -vv payload.bin < ${shellQuote(a.link)} > ${shellQuote(a.link)}`, sendDir),
+  ]);
+  const lineSeconds = (frames() - f0) * 0.02;
+  const wall = (Date.now() - w0) / 1000;
+  t.is(sz.code, 0, sz.stderr);
+  t.is(rz.code, 0, rz.stderr);
+  const got = readFileSync(join(recvDir, 'payload.bin'));
+  t.is(got.length, SIZE);
+  t.is(sha256(got), sha256(payload));
+  const cps = SIZE / lineSeconds;
+  t.log(
+    `ZMODEM over V.21: ${SIZE} bytes in ${lineSeconds.toFixed(1)} s of line time (${wall.toFixed(1)} s wall): ` +
+      `${cps.toFixed(2)} char/s, ${((100 * cps) / LINE_CPS).toFixed(1)} % of the ${LINE_CPS} char/s line rate`,
+  );
+});
