@@ -1,10 +1,10 @@
 import { AMR_NB_MODES } from './codec-stage.ts';
 import type { AmrNbMode, CodecSpec } from './codec-stage.ts';
-import type { FrameCodec } from './framed-stage.ts';
+import { AmrCodecHandles, AmrRoundTrip } from './amr-round-trip.ts';
+import type { AmrFrameCoder } from './amr-round-trip.ts';
 import { FramedCodecStage } from './framed-stage.ts';
 import { CODEC_KIND, openCodecLibraries } from './native-addon.ts';
-import type { CodecAddon, CodecHandle, CodecLibraryPaths } from './native-addon.ts';
-import { ModeSchedule } from './schedule.ts';
+import type { CodecLibraryPaths } from './native-addon.ts';
 
 /** Samples per AMR-NB frame: 20 ms at 8000 Hz (3GPP TS 26.090). */
 export const AMR_NB_FRAME_SAMPLES = 160;
@@ -15,18 +15,13 @@ export const AMR_NB_MAX_FRAME_BYTES = 32;
  * The opencore-amrnb encoder and decoder (3GPP TS 26.073's fixed-point C code as packaged by opencore-amr), one frame
  * at a time. Coded frames are in RFC 4867 §5.3 storage format (a header octet with the frame type, then the bits).
  */
-export class AmrNbCodec {
-  private enc: CodecHandle;
-  private dec: CodecHandle;
-  private readonly addon: CodecAddon;
-
+export class AmrNbCodec extends AmrCodecHandles implements AmrFrameCoder {
   constructor(
     readonly dtx = false,
     paths: CodecLibraryPaths = {},
   ) {
-    this.addon = openCodecLibraries(['amrnb'], paths);
-    this.enc = this.addon.open(CODEC_KIND.amrNbEncoder, dtx ? 1 : 0);
-    this.dec = this.addon.open(CODEC_KIND.amrNbDecoder);
+    const addon = openCodecLibraries(['amrnb'], paths);
+    super(addon, () => [addon.open(CODEC_KIND.amrNbEncoder, dtx ? 1 : 0), addon.open(CODEC_KIND.amrNbDecoder)]);
   }
 
   /** Encodes 160 samples in mode `modeIndex` (0 = MR475 … 7 = MR122); returns the frame's length in bytes. */
@@ -42,46 +37,6 @@ export class AmrNbCodec {
   decode(frame: Uint8Array, speech: Int16Array, bad: boolean): void {
     this.addon.amrNbDecode(this.dec, frame, speech, bad ? 1 : 0);
   }
-
-  reset(): void {
-    this.close();
-    this.enc = this.addon.open(CODEC_KIND.amrNbEncoder, this.dtx ? 1 : 0);
-    this.dec = this.addon.open(CODEC_KIND.amrNbDecoder);
-  }
-
-  close(): void {
-    this.addon.close(this.enc);
-    this.addon.close(this.dec);
-  }
-}
-
-/** The frame codec of an AMR-NB stage: the mode of each frame from the schedule, the coded frame kept for tests. */
-class AmrNbRoundTrip implements FrameCodec {
-  readonly frameSamples = AMR_NB_FRAME_SAMPLES;
-  readonly rate = 8000;
-  /** The last coded frame as the encoder sent it (before any loss), and its length. */
-  readonly frame = new Uint8Array(AMR_NB_MAX_FRAME_BYTES);
-  frameBytes = 0;
-  private readonly codec: AmrNbCodec;
-  private readonly schedule: ModeSchedule;
-
-  constructor(spec: Extract<CodecSpec, { codec: 'amr-nb' }>, paths: CodecLibraryPaths) {
-    this.codec = new AmrNbCodec(spec.dtx ?? false, paths);
-    this.schedule = new ModeSchedule(spec.schedule ?? [{ mode: spec.mode, seconds: 1 }], AMR_NB_MODES);
-  }
-
-  codeFrame(input: Int16Array, output: Int16Array, lost: boolean, frame: number): void {
-    this.frameBytes = this.codec.encode(input, this.frame, this.schedule.modeIndexAt(frame));
-    this.codec.decode(this.frame, output, lost);
-  }
-
-  reset(): void {
-    this.codec.reset();
-  }
-
-  close(): void {
-    this.codec.close();
-  }
 }
 
 /**
@@ -94,7 +49,8 @@ export class AmrNbStage extends FramedCodecStage {
   declare readonly spec: Extract<CodecSpec, { codec: 'amr-nb' }>;
 
   constructor(spec: Extract<CodecSpec, { codec: 'amr-nb' }>, paths: CodecLibraryPaths = {}) {
-    super(spec, new AmrNbRoundTrip(spec, paths));
+    const codec = new AmrNbCodec(spec.dtx ?? false, paths);
+    super(spec, new AmrRoundTrip(AMR_NB_FRAME_SAMPLES, 8000, AMR_NB_MAX_FRAME_BYTES, codec, spec, AMR_NB_MODES));
   }
 }
 

@@ -1,10 +1,10 @@
 import { AMR_WB_MODES } from './codec-stage.ts';
 import type { CodecSpec } from './codec-stage.ts';
-import type { FrameCodec } from './framed-stage.ts';
+import { AmrCodecHandles, AmrRoundTrip } from './amr-round-trip.ts';
+import type { AmrFrameCoder } from './amr-round-trip.ts';
 import { FramedCodecStage } from './framed-stage.ts';
 import { CODEC_KIND, openCodecLibraries } from './native-addon.ts';
-import type { CodecAddon, CodecHandle, CodecLibraryPaths } from './native-addon.ts';
-import { ModeSchedule } from './schedule.ts';
+import type { CodecLibraryPaths } from './native-addon.ts';
 
 /** Samples per AMR-WB frame: 20 ms at 16000 Hz (3GPP TS 26.190). */
 export const AMR_WB_FRAME_SAMPLES = 320;
@@ -15,18 +15,13 @@ export const AMR_WB_MAX_FRAME_BYTES = 61;
  * AMR-WB one frame at a time: vo-amrwbenc's encoder (Debian ships no opencore AMR-WB encoder) and opencore-amrwb's
  * decoder, both on RFC 4867 §5.3 storage-format frames.
  */
-export class AmrWbCodec {
-  private enc: CodecHandle;
-  private dec: CodecHandle;
-  private readonly addon: CodecAddon;
-
+export class AmrWbCodec extends AmrCodecHandles implements AmrFrameCoder {
   constructor(
     readonly dtx = false,
     paths: CodecLibraryPaths = {},
   ) {
-    this.addon = openCodecLibraries(['amrwbenc', 'amrwb'], paths);
-    this.enc = this.addon.open(CODEC_KIND.amrWbEncoder);
-    this.dec = this.addon.open(CODEC_KIND.amrWbDecoder);
+    const addon = openCodecLibraries(['amrwbenc', 'amrwb'], paths);
+    super(addon, () => [addon.open(CODEC_KIND.amrWbEncoder), addon.open(CODEC_KIND.amrWbDecoder)]);
   }
 
   /** Encodes 320 samples at 16 kHz in mode `modeIndex` (0 = 6.60 … 8 = 23.85); returns the frame's length in bytes. */
@@ -37,44 +32,6 @@ export class AmrWbCodec {
   /** Decodes one frame into 320 samples; `bad`: lost on the radio, decoded as NO_DATA and concealed (TS 26.191). */
   decode(frame: Uint8Array, speech: Int16Array, bad: boolean): void {
     this.addon.amrWbDecode(this.dec, frame, speech, bad ? 1 : 0);
-  }
-
-  reset(): void {
-    this.close();
-    this.enc = this.addon.open(CODEC_KIND.amrWbEncoder);
-    this.dec = this.addon.open(CODEC_KIND.amrWbDecoder);
-  }
-
-  close(): void {
-    this.addon.close(this.enc);
-    this.addon.close(this.dec);
-  }
-}
-
-class AmrWbRoundTrip implements FrameCodec {
-  readonly frameSamples = AMR_WB_FRAME_SAMPLES;
-  readonly rate = 16000;
-  readonly frame = new Uint8Array(AMR_WB_MAX_FRAME_BYTES);
-  frameBytes = 0;
-  private readonly codec: AmrWbCodec;
-  private readonly schedule: ModeSchedule;
-
-  constructor(spec: Extract<CodecSpec, { codec: 'amr-wb' }>, paths: CodecLibraryPaths) {
-    this.codec = new AmrWbCodec(spec.dtx ?? false, paths);
-    this.schedule = new ModeSchedule(spec.schedule ?? [{ mode: spec.mode, seconds: 1 }], AMR_WB_MODES);
-  }
-
-  codeFrame(input: Int16Array, output: Int16Array, lost: boolean, frame: number): void {
-    this.frameBytes = this.codec.encode(input, this.frame, this.schedule.modeIndexAt(frame));
-    this.codec.decode(this.frame, output, lost);
-  }
-
-  reset(): void {
-    this.codec.reset();
-  }
-
-  close(): void {
-    this.codec.close();
   }
 }
 
@@ -88,6 +45,7 @@ export class AmrWbStage extends FramedCodecStage {
   declare readonly spec: Extract<CodecSpec, { codec: 'amr-wb' }>;
 
   constructor(spec: Extract<CodecSpec, { codec: 'amr-wb' }>, paths: CodecLibraryPaths = {}) {
-    super(spec, new AmrWbRoundTrip(spec, paths));
+    const codec = new AmrWbCodec(spec.dtx ?? false, paths);
+    super(spec, new AmrRoundTrip(AMR_WB_FRAME_SAMPLES, 16000, AMR_WB_MAX_FRAME_BYTES, codec, spec, AMR_WB_MODES));
   }
 }

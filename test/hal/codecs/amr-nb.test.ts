@@ -1,31 +1,10 @@
 import test from 'ava';
-import { AMR_NB_MODES, AmrNbCodec, CodecUnavailableError, createCodecStage, FrameErasures, probeCodecLibraries } from '../../../hal/codecs/index.ts';
+import { AMR_NB_MODES, AmrNbCodec, CodecUnavailableError, createCodecStage, probeCodecLibraries } from '../../../hal/codecs/index.ts';
 import type { AmrNbMode, ModeStep } from '../../../hal/codecs/index.ts';
-import { runAmrRef, runInBlocks, speechLike, toneSinad, tone } from './helpers.ts';
+import { codeWithAddon, lossPattern, runAmrRef, runInBlocks, speechLike, toneSinad, tone } from './helpers.ts';
 
 // Reference: opencore-amrnb through amr-ref.c, linked the ordinary way (not through the addon's dlopen path).
 const FRAME = 160;
-
-function codeWithAddon(dtx: boolean, speech: Int16Array, modes: Uint8Array, lost: Uint8Array) {
-  const codec = new AmrNbCodec(dtx);
-  const frame = new Uint8Array(32);
-  const pcm = new Int16Array(FRAME);
-  const frames: Uint8Array[] = [];
-  const out = new Int16Array(speech.length);
-  for (let f = 0; f < modes.length; f++) {
-    const len = codec.encode(speech.subarray(f * FRAME, (f + 1) * FRAME), frame, modes[f]);
-    frames.push(frame.slice(0, len));
-    codec.decode(frame, pcm, lost[f] === 1);
-    out.set(pcm, f * FRAME);
-  }
-  codec.close();
-  return { frames, speech: out };
-}
-
-function lossPattern(frames: number, rate: number, seed: number): Uint8Array {
-  const e = new FrameErasures(rate, seed);
-  return Uint8Array.from({ length: frames }, () => (e.next() ? 1 : 0));
-}
 
 const FRAMES = 200; // 4 s: speech with a pause each second, so DTX sends SID and NO_DATA frames
 
@@ -36,7 +15,7 @@ for (const dtx of [false, true]) {
       const modes = new Uint8Array(FRAMES).fill(m);
       const lost = new Uint8Array(FRAMES);
       const ref = runAmrRef('nb', dtx, speech, modes, lost);
-      const got = codeWithAddon(dtx, speech, modes, lost);
+      const got = codeWithAddon(new AmrNbCodec(dtx), FRAME, 32, speech, modes, lost);
       t.is(got.frames.length, ref.frames.length);
       t.true(
         got.frames.every((f, i) => Buffer.compare(f, ref.frames[i]) === 0),
@@ -59,7 +38,7 @@ test('AMR-NB with a mode change every frame, DTX and 5 % lost frames: equal to o
   const lost = lossPattern(FRAMES, 0.05, 99);
   t.true(lost.reduce((a, b) => a + b, 0) > 3);
   const ref = runAmrRef('nb', true, speech, modes, lost);
-  const got = codeWithAddon(true, speech, modes, lost);
+  const got = codeWithAddon(new AmrNbCodec(true), FRAME, 32, speech, modes, lost);
   t.true(got.frames.every((f, i) => Buffer.compare(f, ref.frames[i]) === 0));
   t.deepEqual(got.speech, ref.speech);
 });

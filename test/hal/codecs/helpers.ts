@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FrameErasures } from '../../../hal/codecs/index.ts';
+import type { AmrFrameCoder } from '../../../hal/codecs/amr-round-trip.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SOURCE = join(here, 'amr-ref.c');
@@ -182,4 +184,36 @@ export function toneSinad(y: Int16Array, freq: number, rate: number, from: numbe
     err += (y[i] - r) ** 2;
   }
   return 10 * Math.log10(sig / err);
+}
+
+/**
+ * Codes `speech` frame by frame through the addon's AMR `codec` (closed afterwards) in the given modes, `lost[f]`
+ * marking a frame the decoder gets as bad: the coded frames and the decoded samples, to compare with runAmrRef.
+ */
+export function codeWithAddon(
+  codec: AmrFrameCoder,
+  frameSamples: number,
+  maxFrameBytes: number,
+  speech: Int16Array,
+  modes: Uint8Array,
+  lost: Uint8Array,
+): { frames: Uint8Array[]; speech: Int16Array } {
+  const frame = new Uint8Array(maxFrameBytes);
+  const pcm = new Int16Array(frameSamples);
+  const frames: Uint8Array[] = [];
+  const out = new Int16Array(speech.length);
+  for (let f = 0; f < modes.length; f++) {
+    const len = codec.encode(speech.subarray(f * frameSamples, (f + 1) * frameSamples), frame, modes[f]);
+    frames.push(frame.slice(0, len));
+    codec.decode(frame, pcm, lost[f] === 1);
+    out.set(pcm, f * frameSamples);
+  }
+  codec.close();
+  return { frames, speech: out };
+}
+
+/** The frames FrameErasures(rate, seed) loses out of `frames`, as 1 (lost) or 0. */
+export function lossPattern(frames: number, rate: number, seed: number): Uint8Array {
+  const e = new FrameErasures(rate, seed);
+  return Uint8Array.from({ length: frames }, () => (e.next() ? 1 : 0));
 }
